@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { startRuntime } from '../local/runtime.js';
+
+/** `npm start`: runs Intake on this machine. Ctrl-C (or SIGTERM) stops it and every emulator it started. */
+
+const port = Number(process.env.PORT ?? 3000);
+const visibility = process.env.INTAKE_VISIBILITY_TIMEOUT_SECONDS;
+const log = (message: string) => console.log(message);
+
+const runtime = await startRuntime({
+  port,
+  devApiKey: process.env.INTAKE_DEV_API_KEY || undefined,
+  visibilityTimeoutSeconds: visibility ? Number(visibility) : undefined,
+  stateFile: resolve(process.env.INTAKE_STATE_FILE ?? '.local/runtime.json'),
+  log,
+}).catch((error: unknown) => {
+  console.error('Intake could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log(`\n${signal}: stopping Intake and its emulators...`);
+  await runtime.stop();
+  log('Stopped.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+log(`
+Intake is running at ${runtime.url}
+
+Development API key (tenant "dev"): ${runtime.devApiKey}
+
+Try it:
+  curl -s -X POST ${runtime.url}/v1/imports \\
+    -H 'x-api-key: ${runtime.devApiKey}' -H 'content-type: application/json' \\
+    -d '{"workspace":"w1","format":"json","records":[{"external_id":"e-1","email":"ada@example.com","first_name":"Ada","last_name":"Lovelace"}]}'
+
+Then: curl -s ${runtime.url}/v1/imports/<id> -H 'x-api-key: ${runtime.devApiKey}'
+Press Ctrl-C to stop.`);

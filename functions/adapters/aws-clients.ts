@@ -1,0 +1,26 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Config } from '../config.js';
+
+/**
+ * SDK clients, created once per container. Endpoints come from the SDK's standard variables
+ * (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, ...), so the same code talks to AWS or an emulator.
+ */
+export interface AwsClients {
+  dynamo: DynamoDBDocumentClient;
+  s3: S3Client;
+  sqs: SQSClient;
+}
+
+export function createAwsClients(config: Config): AwsClients {
+  return {
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    s3: new S3Client({ forcePathStyle: config.s3ForcePathStyle }),
+    // Send to the configured endpoint, not the host inside a queue URL (emulators name hosts that do not resolve).
+    sqs: new SQSClient({ useQueueUrlAsEndpoint: false }),
+  };
+}

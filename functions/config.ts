@@ -1,0 +1,29 @@
+import { bucket, queues, tables } from '../lib/resources.js';
+
+/** Every environment variable the functions read, checked once at cold start. */
+export interface Config {
+  jobsTable: string;
+  peopleTable: string;
+  bucket: string;
+  processQueueUrl: string;
+  /** Path-style S3 addressing, needed by emulators behind a custom endpoint. */
+  s3ForcePathStyle: boolean;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') {
+    throw new Error(`Environment variable ${name} is required but not set`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    jobsTable: required(env, tables.jobs.env),
+    peopleTable: required(env, tables.people.env),
+    bucket: required(env, bucket.env),
+    processQueueUrl: required(env, queues.process.env),
+    s3ForcePathStyle: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3),
+  };
+}

@@ -1,0 +1,50 @@
+/** The error hierarchy shared by every layer; HTTP mapping happens once, in the API. */
+
+export interface ProblemDetail {
+  /** JSON pointer (or column) the problem is about. */
+  pointer: string;
+  message: string;
+}
+
+export class IntakeError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'IntakeError';
+  }
+}
+
+export class ValidationError extends IntakeError {
+  constructor(
+    message: string,
+    readonly problems: ProblemDetail[],
+    code = 'validation_failed',
+  ) {
+    super(message, code);
+    this.name = 'ValidationError';
+  }
+}
+
+export class NotFoundError extends IntakeError {
+  constructor(what: string, id: string) {
+    super(`${what} '${id}' not found`, 'not_found');
+    this.name = 'NotFoundError';
+  }
+}
+
+export class AuthenticationError extends IntakeError {
+  constructor(message = 'A valid API key is required (x-api-key, Authorization: Bearer, or Basic)') {
+    super(message, 'unauthorized');
+    this.name = 'AuthenticationError';
+  }
+}
+
+export class ConflictError extends IntakeError {
+  constructor(message: string, code = 'conflict') {
+    super(message, code);
+    this.name = 'ConflictError';
+  }
+}

@@ -1,0 +1,10 @@
+/** Limits of the service, stated once; the README's table repeats them. */
+export const limits = {
+  /** Rows per chunk: the unit a worker applies in one go. */
+  chunkRows: 1000,
+  /** Records in one inline JSON import (larger sets go through CSV upload). */
+  maxJsonRecords: 10_000,
+  /** Row results per page. */
+  maxPageSize: 1000,
+  defaultPageSize: 100,
+} as const;

@@ -1,0 +1,387 @@
+/**
+ * The Intake CDK stack. Every table, queue, worker, the API function and the bucket come from the
+ * plain definitions in lib/resources.ts; this file only decides how AWS should host them.
+ * Infrastructure only: nothing here is imported by function code.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpStage,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import {
+  api,
+  bucket as bucketDefinition,
+  type QueueDefinition,
+  queues,
+  type TableDefinition,
+  tables,
+  workers,
+} from './resources.js';
+
+/** Repository root: entries in lib/resources.ts are relative to it. */
+const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
+
+/** Context key that switches stateful resources from RETAIN to DESTROY (`cdk deploy -c intake:destroy=true`). */
+export const destroyContextKey = 'intake:destroy';
+
+type TableKey = keyof typeof tables;
+type QueueKey = keyof typeof queues;
+type WorkerKey = keyof typeof workers;
+
+interface FunctionDefinition {
+  id: string;
+  entry: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export class IntakeStack extends Stack {
+  readonly tables: Record<TableKey, Table>;
+  readonly bucket: Bucket;
+  readonly queues: Record<QueueKey, Queue>;
+  readonly deadLetterQueues: Record<QueueKey, Queue>;
+  readonly deadLetterAlarms: Record<QueueKey, Alarm>;
+  readonly apiFunction: NodejsFunction;
+  readonly workerFunctions: Record<WorkerKey, NodejsFunction>;
+  readonly httpApi: HttpApi;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const destroyContext: unknown = this.node.tryGetContext(destroyContextKey);
+    const removalPolicy =
+      destroyContext === true || destroyContext === 'true' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    this.tables = mapRecord(tables, (def) => this.createTable(def, removalPolicy));
+    this.bucket = this.createBucket(removalPolicy);
+    this.deadLetterQueues = mapRecord(queues, (def) => this.createDeadLetterQueue(def));
+    this.queues = mapRecord(queues, (def, key) => this.createQueue(def, this.deadLetterQueues[key]));
+    this.deadLetterAlarms = mapRecord(queues, (def, key) =>
+      this.createDeadLetterAlarm(def, this.deadLetterQueues[key]),
+    );
+
+    const environment: Record<string, string> = {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'intake',
+      [bucketDefinition.env]: this.bucket.bucketName,
+    };
+    for (const key of keysOf(tables)) environment[tables[key].env] = this.tables[key].tableName;
+    for (const key of keysOf(queues)) environment[queues[key].env] = this.queues[key].queueUrl;
+
+    // API: the router authenticates API keys itself, so the HTTP API forwards everything to it.
+    this.apiFunction = this.createFunction(api, environment, removalPolicy);
+    this.grantTable(this.apiFunction, this.tables.jobs, 'readWrite');
+    this.grantTable(this.apiFunction, this.tables.people, 'read');
+    this.grantBucketPut(this.apiFunction);
+    this.grantBucketRead(this.apiFunction);
+    this.queues.process.grantSendMessages(this.apiFunction);
+    this.httpApi = this.createHttpApi(this.apiFunction, removalPolicy);
+
+    // Workers: each consumes its queue; its other permissions are listed per worker below, so a new
+    // worker in resources.ts does not compile until someone decides what it may touch.
+    const workerGrants: Record<WorkerKey, (fn: NodejsFunction) => void> = {
+      processChunk: (fn) => {
+        this.grantTable(fn, this.tables.jobs, 'readWrite');
+        this.grantTable(fn, this.tables.people, 'readWrite');
+        this.grantBucketRead(fn);
+      },
+    };
+    this.workerFunctions = mapRecord(workers, (def, key) => {
+      const queueDefinition: QueueDefinition = queues[def.queue];
+      if (queueDefinition.visibilityTimeoutSeconds <= def.timeoutSeconds) {
+        throw new Error(
+          `Queue ${queueDefinition.id} visibility timeout (${queueDefinition.visibilityTimeoutSeconds}s) must exceed ` +
+            `worker ${def.id} timeout (${def.timeoutSeconds}s)`,
+        );
+      }
+      const fn = this.createFunction(def, environment, removalPolicy);
+      fn.addEventSource(
+        new SqsEventSource(this.queues[def.queue], {
+          batchSize: def.batchSize,
+          maxConcurrency: def.maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+      workerGrants[key](fn);
+      return fn;
+    });
+
+    Validations.of(this.httpApi).acknowledge(
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'The $default route proxies to the router function, which authenticates an API key on every request.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Clients are machines holding Intake API keys, not Cognito users; the router verifies the keys.',
+      },
+    );
+  }
+
+  private createTable(def: TableDefinition, removalPolicy: RemovalPolicy): Table {
+    const table = new Table(this, def.id, {
+      partitionKey: { name: def.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: def.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: def.ttlAttribute,
+      removalPolicy,
+    });
+    for (const index of def.indexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  private createBucket(removalPolicy: RemovalPolicy): Bucket {
+    const files = new Bucket(this, bucketDefinition.id, {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: false,
+      removalPolicy,
+      lifecycleRules: [
+        ...bucketDefinition.lifecycle.map((rule) => ({
+          id: `expire-${rule.prefix.replace(/\/$/, '')}`,
+          prefix: rule.prefix,
+          expiration: Duration.days(rule.expirationDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        })),
+        { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      // Browsers PUT uploads to, and GET results from, presigned URLs; the signature is the authorization.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT, HttpMethods.GET],
+          allowedOrigins: ['*'],
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag'],
+          maxAge: 3600,
+        },
+      ],
+    });
+    Validations.of(files).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Short-lived import files under expiring prefixes, reachable only through presigned URLs the API ' +
+        'mints for authenticated callers; server access logs would need a second bucket for little value.',
+    });
+    return files;
+  }
+
+  private createDeadLetterQueue(def: QueueDefinition): Queue {
+    const queue = new Queue(this, `${def.id}Dlq`, {
+      retentionPeriod: Duration.days(def.deadLetterRetentionDays),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue; it is alarmed, not redriven.',
+    });
+    return queue;
+  }
+
+  private createQueue(def: QueueDefinition, deadLetterQueue: Queue): Queue {
+    return new Queue(this, def.id, {
+      visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: def.maxReceiveCount },
+    });
+  }
+
+  private createDeadLetterAlarm(def: QueueDefinition, deadLetterQueue: Queue): Alarm {
+    return new Alarm(this, `${def.id}DlqAlarm`, {
+      alarmDescription: `Messages from ${def.id} failed ${def.maxReceiveCount} times and reached its dead-letter queue`,
+      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  private createFunction(
+    def: FunctionDefinition,
+    environment: Record<string, string>,
+    removalPolicy: RemovalPolicy,
+  ): NodejsFunction {
+    const logGroup = new LogGroup(this, `${def.id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    const fn = new NodejsFunction(this, def.id, {
+      entry: path.join(repositoryRoot, def.entry),
+      handler: 'handler',
+      projectRoot: repositoryRoot,
+      depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      timeout: Duration.seconds(def.timeoutSeconds),
+      memorySize: def.memoryMb,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      environment,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // Bundle the pinned SDK versions the code was tested with instead of the runtime's copy.
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+    Validations.of(fn).acknowledge(
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'Pinned to nodejs22.x on purpose: the bundle targets node22; move both together.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AWSLambdaBasicExecutionRole only allows writing CloudWatch logs.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active tracing: xray:PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
+      },
+    );
+    return fn;
+  }
+
+  private createHttpApi(handler: NodejsFunction, removalPolicy: RemovalPolicy): HttpApi {
+    const httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Intake API; the router function authenticates API keys on every route',
+      createDefaultStage: false,
+      defaultIntegration: new HttpLambdaIntegration('ApiIntegration', handler, {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      }),
+    });
+    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    const stage = new HttpStage(this, 'HttpApiDefaultStage', {
+      httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            httpMethod: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the Intake HTTP API' });
+    return httpApi;
+  }
+
+  /**
+   * Table grants include `<table>/index/*` so queries can use the table's GSIs; cdk-nag flags that
+   * wildcard, so it is acknowledged here, for this function and this table only.
+   */
+  private grantTable(fn: NodejsFunction, table: Table, access: 'read' | 'readWrite'): void {
+    if (access === 'read') table.grantReadData(fn);
+    else table.grantReadWriteData(fn);
+    Validations.of(fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(table)}.Arn>/index/*]`,
+      reason: `Grant-generated: covers only the secondary indexes of ${table.node.id}, which queries need.`,
+    });
+  }
+
+  /** grantPut: s3:PutObject* and s3:Abort* (multipart) on the objects of the Intake bucket. */
+  private grantBucketPut(fn: NodejsFunction): void {
+    this.bucket.grantPut(fn);
+    this.acknowledgeBucketObjects(fn);
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::s3:Abort*]',
+      reason: 'Grant-generated by grantPut: lets the function abort multipart uploads in the Intake bucket.',
+    });
+  }
+
+  /** grantRead: s3:GetObject*, s3:GetBucket*, s3:List* on the Intake bucket and its objects. */
+  private grantBucketRead(fn: NodejsFunction): void {
+    this.bucket.grantRead(fn);
+    this.acknowledgeBucketObjects(fn);
+    for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*']) {
+      Validations.of(fn).acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `Grant-generated by grantRead: read-only ${action} action group, scoped to the Intake bucket.`,
+      });
+    }
+  }
+
+  private acknowledgeBucketObjects(fn: NodejsFunction): void {
+    Validations.of(fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.bucket)}.Arn>/*]`,
+      reason: 'Grant-generated: objects of the single Intake bucket, whose keys are generated at runtime.',
+    });
+  }
+
+  private logicalIdOf(construct: Construct): string {
+    return this.getLogicalId(construct.node.defaultChild as CfnElement);
+  }
+}
+
+function keysOf<T extends object>(record: T): (keyof T)[] {
+  return Object.keys(record) as (keyof T)[];
+}
+
+/** Builds one construct per definition, keeping the definition keys so grants can name them. */
+function mapRecord<T extends Record<string, unknown>, R>(
+  record: T,
+  build: (value: T[keyof T], key: keyof T) => R,
+): Record<keyof T, R> {
+  const result = {} as Record<keyof T, R>;
+  for (const key of keysOf(record)) result[key] = build(record[key], key);
+  return result;
+}

@@ -1,0 +1,113 @@
+/**
+ * The one description of Intake's AWS resources. The CDK stack builds them from here and the
+ * local runtime creates them from here, so the two cannot drift (test/unit/resources-drift.test.ts).
+ * Plain data only: no CDK and no SDK imports.
+ */
+
+export interface KeySchema {
+  partitionKey: string;
+  sortKey: string;
+}
+
+export interface IndexDefinition extends KeySchema {
+  name: string;
+}
+
+export interface TableDefinition extends KeySchema {
+  /** Logical id in the stack; also the local table name suffix. */
+  id: string;
+  /** Environment variable through which functions receive the table name. */
+  env: string;
+  indexes: IndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry, when items of this table expire. */
+  ttlAttribute?: string;
+}
+
+export interface QueueDefinition {
+  id: string;
+  env: string;
+  /** Seconds a received message stays hidden; must exceed the worker's timeout. */
+  visibilityTimeoutSeconds: number;
+  /** Receives before SQS moves a message to the dead-letter queue. */
+  maxReceiveCount: number;
+  deadLetterRetentionDays: number;
+}
+
+export interface WorkerDefinition {
+  id: string;
+  /** Source file under functions/workers, relative to the repository root. */
+  entry: string;
+  queue: keyof typeof queues;
+  batchSize: number;
+  maxConcurrency: number;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export const tables = {
+  jobs: {
+    id: 'Jobs',
+    env: 'JOBS_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    ttlAttribute: 'expires_at',
+  },
+  people: {
+    id: 'People',
+    env: 'PEOPLE_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export const queues = {
+  process: {
+    id: 'ProcessQueue',
+    env: 'PROCESS_QUEUE_URL',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 3,
+    deadLetterRetentionDays: 14,
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+export const workers = {
+  processChunk: {
+    id: 'ProcessChunkWorker',
+    entry: 'functions/workers/process-chunk.handler.ts',
+    queue: 'process',
+    batchSize: 1,
+    maxConcurrency: 4,
+    timeoutSeconds: 120,
+    memoryMb: 1024,
+  },
+} as const satisfies Record<string, WorkerDefinition>;
+
+export const api = {
+  id: 'ApiHandler',
+  entry: 'functions/api/router.handler.ts',
+  timeoutSeconds: 29,
+  memoryMb: 1024,
+  /** Largest request body API Gateway accepts, in bytes. */
+  maxBodyBytes: 10 * 1024 * 1024,
+} as const;
+
+export const bucket = {
+  id: 'Files',
+  env: 'FILES_BUCKET',
+  /** Objects under each prefix are deleted after this many days. */
+  lifecycle: [
+    { prefix: 'uploads/', expirationDays: 7 },
+    { prefix: 'chunks/', expirationDays: 7 },
+    { prefix: 'results/', expirationDays: 30 },
+  ],
+} as const;
+
+/** Names the local runtime gives the resources (CloudFormation generates them in AWS). */
+export const localNames = {
+  table: (def: TableDefinition) => `intake-${def.id.toLowerCase()}`,
+  queue: (def: QueueDefinition) => `intake-${def.id.toLowerCase()}`,
+  deadLetterQueue: (def: QueueDefinition) => `intake-${def.id.toLowerCase()}-dlq`,
+  bucket: 'intake-files',
+} as const;

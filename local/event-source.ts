@@ -1,0 +1,101 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { WorkerDefinition } from '../lib/resources.js';
+import { lambdaContext } from './gateway.js';
+
+type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+
+/**
+ * Feeds a worker the way Lambda's SQS event source mapping does: batches of up to `batchSize`,
+ * at most `maxConcurrency` batches at a time, messages deleted only when processed, failed ones
+ * (partial batch response, or a thrown error) left to reappear after the visibility timeout, so
+ * the queue's redrive policy moves them to the dead-letter queue after `maxReceiveCount`.
+ */
+export class SqsEventSource {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private readonly controller = new AbortController();
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queue: { url: string; arn: string },
+    private readonly worker: WorkerDefinition,
+    private readonly handler: SqsHandler,
+    private readonly log: (message: string, error?: unknown) => void = console.error,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    for (let i = 0; i < this.worker.maxConcurrency; i++) this.loops.push(this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.controller.abort();
+    await Promise.all(this.loops);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.pollOnce();
+      } catch (error) {
+        if (!this.running) return;
+        this.log(`${this.worker.id}: polling ${this.queue.url} failed`, error);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  private async pollOnce(): Promise<void> {
+    const received = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.queue.url,
+        MaxNumberOfMessages: Math.min(this.worker.batchSize, 10),
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+      { abortSignal: this.controller.signal },
+    );
+    const messages = received.Messages ?? [];
+    if (messages.length === 0) return;
+
+    const records: SQSRecord[] = messages.map((m) => ({
+      messageId: m.MessageId ?? '',
+      receiptHandle: m.ReceiptHandle ?? '',
+      body: m.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+        SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
+        SenderId: m.Attributes?.SenderId ?? 'local',
+        ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.queue.arn,
+      awsRegion: 'us-east-1',
+    }));
+
+    let failed: Set<string>;
+    try {
+      const response = await this.handler(
+        { Records: records },
+        lambdaContext(this.worker.id, this.worker.timeoutSeconds),
+      );
+      failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (error) {
+      this.log(`${this.worker.id}: invocation failed; the batch returns to the queue`, error);
+      return;
+    }
+    const done = records.filter((r) => !failed.has(r.messageId));
+    if (done.length === 0) return;
+    await this.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: this.queue.url,
+        Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+      }),
+    );
+  }
+}

@@ -1,0 +1,119 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { dirname } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoTenantStore } from '../functions/adapters/dynamo-tenant.store.js';
+import { grantApiKey } from '../functions/core/tenants.js';
+import { tables, workers } from '../lib/resources.js';
+import { type Emulator, startDynamoDbLocal, startFauxqs, stopProcess } from './emulators.js';
+import { SqsEventSource } from './event-source.js';
+import { startGateway } from './gateway.js';
+import { provision } from './provision.js';
+
+export interface RuntimeOptions {
+  port: number;
+  /** Key for the development tenant; a random one when absent. */
+  devApiKey?: string;
+  /** Overrides every queue's visibility timeout (tests of redelivery use a short one). */
+  visibilityTimeoutSeconds?: number;
+  /** Where to write the endpoints and names, for `npm run keys` and the tests. */
+  stateFile: string;
+  log: (message: string) => void;
+}
+
+export interface Runtime {
+  url: string;
+  devApiKey: string;
+  stop(): Promise<void>;
+}
+
+export const DEV_TENANT = { id: 'dev', name: 'Development' };
+
+/**
+ * The whole service on one machine: emulators (unless AWS_ENDPOINT_URL points elsewhere), the
+ * resources from lib/resources.ts, the API handler behind an HTTP server, and SQS pollers that
+ * invoke the workers.
+ */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const emulators: Emulator[] = [];
+  const sources: SqsEventSource[] = [];
+  let server: Server | undefined;
+  const stop = async () => {
+    await Promise.all(sources.map((source) => source.stop()));
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await Promise.all(emulators.map((emulator) => stopProcess(emulator.process)));
+  };
+
+  try {
+    process.env.AWS_REGION ??= 'us-east-1';
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    if (!process.env.AWS_ENDPOINT_URL) {
+      options.log('Starting DynamoDB Local and fauxqs (S3 + SQS)...');
+      const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs()]);
+      emulators.push(dynamo, fauxqs);
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+      process.env.AWS_ENDPOINT_URL_S3 = fauxqs.endpoint;
+      process.env.AWS_ENDPOINT_URL_SQS = fauxqs.endpoint;
+    } else {
+      options.log(`Using the AWS endpoint at ${process.env.AWS_ENDPOINT_URL}`);
+    }
+
+    const dynamo = new DynamoDBClient({});
+    const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+    const made = await provision(
+      { dynamo, s3: new S3Client({ forcePathStyle: true }), sqs },
+      { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds },
+    );
+    Object.assign(process.env, made.env);
+
+    const devApiKey = await grantApiKey(
+      new DynamoTenantStore(DynamoDBDocumentClient.from(dynamo), made.env[tables.jobs.env] ?? ''),
+      DEV_TENANT,
+      new Date().toISOString(),
+      options.devApiKey,
+    );
+
+    // Handlers read their configuration at import, so they are loaded once the environment is set.
+    const { handler: api } = await import('../functions/api/router.handler.js');
+    for (const worker of Object.values(workers)) {
+      const module = (await import(`../${worker.entry}`)) as { handler: ConstructorParameters<typeof SqsEventSource>[3] };
+      const source = new SqsEventSource(sqs, made.queues[worker.queue], worker, module.handler);
+      source.start();
+      sources.push(source);
+    }
+    server = await startGateway(api as never, options.port);
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : options.port;
+    const url = `http://127.0.0.1:${port}`;
+
+    await mkdir(dirname(options.stateFile), { recursive: true });
+    await writeFile(
+      options.stateFile,
+      JSON.stringify(
+        {
+          url,
+          pid: process.pid,
+          env: {
+            AWS_REGION: process.env.AWS_REGION,
+            ...Object.fromEntries(
+              ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_SQS']
+                .filter((name) => process.env[name])
+                .map((name) => [name, process.env[name]]),
+            ),
+            ...made.env,
+          },
+        },
+        null,
+        2,
+      ),
+    );
+    return { url, devApiKey, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
