@@ -3,6 +3,9 @@ import { startRuntime } from '../local/runtime.js';
 
 /** `npm start`: runs Intake on this machine. Ctrl-C (or SIGTERM) stops it and every emulator it started. */
 
+// The local runtime runs on Node 20; Lambda runs Node 22, so the SDK's Node-version notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const port = Number(process.env.PORT ?? 3000);
 const visibility = process.env.INTAKE_VISIBILITY_TIMEOUT_SECONDS;
 const log = (message: string) => console.log(message);

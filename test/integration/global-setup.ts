@@ -1,0 +1,49 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+// Global setup runs outside jest's module mapping, so it imports nothing from the project.
+const TEST_STATE_FILE = resolve('.local/test-runtime.json');
+
+/**
+ * Starts the local runtime (`bin/local.ts`, what `npm start` runs) as a child process on a free
+ * port: it starts the emulators, or uses AWS_ENDPOINT_URL when set. The tests talk to it over HTTP.
+ */
+export default async function globalSetup(): Promise<void> {
+  rmSync(TEST_STATE_FILE, { force: true });
+  const apiKey = `ik_test_${randomBytes(12).toString('hex')}`;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      INTAKE_DEV_API_KEY: apiKey,
+      INTAKE_STATE_FILE: TEST_STATE_FILE,
+      // Short, so redelivery and dead-letter tests do not wait minutes.
+      INTAKE_VISIBILITY_TIMEOUT_SECONDS: '4',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  (globalThis as { intakeRuntime?: ChildProcess }).intakeRuntime = child;
+
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The local runtime exited during start:\n${output.join('')}`);
+    if (existsSync(TEST_STATE_FILE)) {
+      const { url } = JSON.parse(readFileSync(TEST_STATE_FILE, 'utf8')) as { url: string };
+      const health = await fetch(`${url}/health`).catch(() => null);
+      if (health?.ok) {
+        process.env.INTAKE_URL = url;
+        process.env.INTAKE_API_KEY = apiKey;
+        process.env.INTAKE_STATE_FILE = TEST_STATE_FILE;
+        return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`The local runtime did not become healthy in 120 s:\n${output.join('')}`);
+}
