@@ -5,7 +5,10 @@ import { api } from '../lib/resources.js';
 
 /** What API Gateway (HTTP API, payload 2.0) hands a Lambda, built from a Node request. */
 
-type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type ApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const TEXT_TYPES = /^(text\/|application\/(json|[a-z.+-]*\+json|x-www-form-urlencoded|xml))/i;
 
@@ -80,7 +83,9 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | n
 
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   const body =
-    result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+    result.body === undefined
+      ? undefined
+      : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>) });
   res.end(body);
 }

@@ -1,6 +1,6 @@
 import {
-  type CreateTableCommandInput,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
@@ -27,7 +27,11 @@ import {
 /** Creates Intake's tables, bucket and queues from lib/resources.ts, the definitions the CDK stack uses. */
 
 export function createTableInput(def: TableDefinition): CreateTableCommandInput {
-  const attributes = new Set([def.partitionKey, def.sortKey, ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  const attributes = new Set([
+    def.partitionKey,
+    def.sortKey,
+    ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]);
   return {
     TableName: localNames.table(def),
     BillingMode: 'PAY_PER_REQUEST',
@@ -53,7 +57,10 @@ export function createTableInput(def: TableDefinition): CreateTableCommandInput 
 export function queueAttributes(def: QueueDefinition, deadLetterArn: string): Record<string, string> {
   return {
     VisibilityTimeout: String(def.visibilityTimeoutSeconds),
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: def.maxReceiveCount }),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: deadLetterArn,
+      maxReceiveCount: def.maxReceiveCount,
+    }),
   };
 }
 
@@ -90,7 +97,10 @@ async function ensureTable(dynamo: DynamoDBClient, def: TableDefinition): Promis
 
 async function ensureQueue(sqs: SQSClient, def: QueueDefinition, visibilityOverride?: number) {
   const dlq = await sqs.send(
-    new CreateQueueCommand({ QueueName: localNames.deadLetterQueue(def), Attributes: deadLetterAttributes(def) }),
+    new CreateQueueCommand({
+      QueueName: localNames.deadLetterQueue(def),
+      Attributes: deadLetterAttributes(def),
+    }),
   );
   const dlqArn = (
     await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
@@ -98,7 +108,9 @@ async function ensureQueue(sqs: SQSClient, def: QueueDefinition, visibilityOverr
   if (!dlq.QueueUrl || !dlqArn) throw new Error(`Could not create ${localNames.deadLetterQueue(def)}`);
   const attributes = queueAttributes(def, dlqArn);
   if (visibilityOverride !== undefined) attributes.VisibilityTimeout = String(visibilityOverride);
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: localNames.queue(def), Attributes: attributes }));
+  const queue = await sqs.send(
+    new CreateQueueCommand({ QueueName: localNames.queue(def), Attributes: attributes }),
+  );
   if (!queue.QueueUrl) throw new Error(`Could not create ${localNames.queue(def)}`);
   const arn = (
     await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))
@@ -108,7 +120,10 @@ async function ensureQueue(sqs: SQSClient, def: QueueDefinition, visibilityOverr
 
 export interface Provisioned {
   env: Record<string, string>;
-  queues: Record<keyof typeof queues, { url: string; arn: string; deadLetterUrl: string; visibilityTimeoutSeconds: number }>;
+  queues: Record<
+    keyof typeof queues,
+    { url: string; arn: string; deadLetterUrl: string; visibilityTimeoutSeconds: number }
+  >;
 }
 
 export async function provision(
@@ -135,7 +150,10 @@ export async function provision(
   for (const [name, def] of Object.entries(queues) as [keyof typeof queues, QueueDefinition][]) {
     const queue = await ensureQueue(clients.sqs, def, options.visibilityTimeoutSeconds);
     env[def.env] = queue.url;
-    made[name] = { ...queue, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? def.visibilityTimeoutSeconds };
+    made[name] = {
+      ...queue,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? def.visibilityTimeoutSeconds,
+    };
   }
   return { env, queues: made };
 }

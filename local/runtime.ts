@@ -80,7 +80,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Handlers read their configuration at import, so they are loaded once the environment is set.
     const { handler: api } = await import('../functions/api/router.handler.js');
     for (const worker of Object.values(workers)) {
-      const module = (await import(`../${worker.entry}`)) as { handler: ConstructorParameters<typeof SqsEventSource>[3] };
+      const module = (await import(`../${worker.entry}`)) as {
+        handler: ConstructorParameters<typeof SqsEventSource>[3];
+      };
       const source = new SqsEventSource(sqs, made.queues[worker.queue], worker, module.handler);
       source.start();
       sources.push(source);

@@ -11,7 +11,11 @@ export const personRecordSchema = {
     attributes: {
       type: 'object',
       maxProperties: 200,
-      propertyNames: { minLength: 1, maxLength: 128, not: { enum: ['__proto__', 'constructor', 'prototype'] } },
+      propertyNames: {
+        minLength: 1,
+        maxLength: 128,
+        not: { enum: ['__proto__', 'constructor', 'prototype'] },
+      },
       additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
     },
   },

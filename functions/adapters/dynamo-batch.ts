@@ -1,4 +1,8 @@
-import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 
 const BATCH_GET_MAX = 100;
 const MAX_ROUNDS = 8;
@@ -15,9 +19,12 @@ export async function batchGet(
   for (let start = 0; start < keys.length; start += BATCH_GET_MAX) {
     let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + BATCH_GET_MAX);
     for (let round = 0; pending && pending.length > 0; round++) {
-      if (round >= MAX_ROUNDS) throw new Error(`BatchGetItem on ${table} left keys unprocessed after ${round} rounds`);
+      if (round >= MAX_ROUNDS)
+        throw new Error(`BatchGetItem on ${table} left keys unprocessed after ${round} rounds`);
       if (round > 0) await pause(25 * 2 ** round);
-      const out: BatchGetCommandOutput = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+      const out: BatchGetCommandOutput = await client.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
+      );
       found.push(...(out.Responses?.[table] ?? []));
       pending = out.UnprocessedKeys?.[table]?.Keys;
     }

@@ -125,7 +125,8 @@ export class DynamoImportStore implements ImportStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.get(ref.tenant_id, ref.import_id);
-      if (current === null) throw new Error(`Import ${ref.import_id} vanished while counting chunk ${ref.chunk}`);
+      if (current === null)
+        throw new Error(`Import ${ref.import_id} vanished while counting chunk ${ref.chunk}`);
       return current;
     }
   }

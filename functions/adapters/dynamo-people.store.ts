@@ -56,17 +56,27 @@ export class DynamoPeopleStore implements PeopleStore {
   }
 
   async get(tenantId: string, id: string): Promise<Person | null> {
-    const out = await this.client.send(new GetCommand({ TableName: this.peopleTable, Key: keys.person(tenantId, id) }));
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.peopleTable, Key: keys.person(tenantId, id) }),
+    );
     return out.Item ? toPerson(out.Item) : null;
   }
 
-  async listByWorkspace(tenantId: string, workspace: string, limit: number, cursor?: string): Promise<Page<Person>> {
+  async listByWorkspace(
+    tenantId: string,
+    workspace: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<Person>> {
     const out = await this.client.send(
       new QueryCommand({
         TableName: this.peopleTable,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :ws AND begins_with(gsi1sk, :person)',
-        ExpressionAttributeValues: { ':ws': keys.peopleOfWorkspace(tenantId, workspace), ':person': 'PERSON#' },
+        ExpressionAttributeValues: {
+          ':ws': keys.peopleOfWorkspace(tenantId, workspace),
+          ':person': 'PERSON#',
+        },
         Limit: limit,
         ExclusiveStartKey: cursors.decode(cursor),
       }),
@@ -152,7 +162,10 @@ export class DynamoPeopleStore implements PeopleStore {
         },
         ...(before === null
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': before.version } }),
+          : {
+              ConditionExpression: 'version = :version',
+              ExpressionAttributeValues: { ':version': before.version },
+            }),
       },
     };
   }

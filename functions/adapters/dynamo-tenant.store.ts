@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Tenant, TenantStore } from '../core/auth.js';
 import { keys } from './keys.js';
 
@@ -30,7 +35,9 @@ export class DynamoTenantStore implements TenantStore {
     const out = await this.client.send(new GetCommand({ TableName: this.table, Key: keys.tenant(tenantId) }));
     if (!out.Item) throw new Error(`Tenant '${tenantId}' does not exist`);
     const tenant = { id: tenantId, name: out.Item.name as string };
-    await this.client.send(new PutCommand({ TableName: this.table, Item: this.keyItem(tenant, keyHash, now) }));
+    await this.client.send(
+      new PutCommand({ TableName: this.table, Item: this.keyItem(tenant, keyHash, now) }),
+    );
   }
 
   async getTenant(tenantId: string): Promise<Tenant | null> {

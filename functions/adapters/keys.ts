@@ -43,4 +43,5 @@ export const cursors = {
 
 /** Items expire this long after they are written (row results and imports). */
 export const RETENTION_SECONDS = 90 * 24 * 3600;
-export const expiresAt = (nowIso: string): number => Math.floor(Date.parse(nowIso) / 1000) + RETENTION_SECONDS;
+export const expiresAt = (nowIso: string): number =>
+  Math.floor(Date.parse(nowIso) / 1000) + RETENTION_SECONDS;

@@ -19,7 +19,9 @@ export class SqsWorkQueue implements WorkQueue {
         MessageBody: JSON.stringify(ref),
       }));
       for (let attempt = 1; entries.length > 0; attempt++) {
-        const out = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
+        const out = await this.client.send(
+          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+        );
         const failed = new Set((out.Failed ?? []).map((f) => f.Id));
         entries = entries.filter((entry) => failed.has(entry.Id));
         if (entries.length > 0 && attempt >= ATTEMPTS) {

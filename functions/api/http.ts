@@ -4,7 +4,11 @@ import { IntakeError, ValidationError } from '../core/errors.js';
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
-export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+export const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult => ({
   statusCode,
   headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   body: JSON.stringify(body),
@@ -12,7 +16,11 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
 
 /** The request body as text, decoding API Gateway's base64 for binary payloads. */
 export const rawBody = (event: HttpEvent): string =>
-  event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  event.body === undefined
+    ? ''
+    : event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body;
 
 export class MalformedJsonError extends IntakeError {
   constructor(detail: string) {

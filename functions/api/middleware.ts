@@ -1,8 +1,14 @@
-import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { apiKeyFrom, hashApiKey, type Tenant, type TenantStore } from '../core/auth.js';
-import { AuthenticationError, ConflictError, IntakeError, NotFoundError, ValidationError } from '../core/errors.js';
+import {
+  AuthenticationError,
+  ConflictError,
+  IntakeError,
+  NotFoundError,
+  ValidationError,
+} from '../core/errors.js';
 import { type HttpEvent, type HttpResult, json, MalformedJsonError } from './http.js';
 
 export interface TenantContext extends Context {
@@ -14,7 +20,9 @@ const CACHE_MS = 60_000;
 const CACHE_MAX = 1000;
 
 /** Resolves the API key to its tenant before any route runs; unknown keys get 401. */
-export function authenticate(tenants: TenantStore): MiddlewareObj<HttpEvent, HttpResult, Error, TenantContext> {
+export function authenticate(
+  tenants: TenantStore,
+): MiddlewareObj<HttpEvent, HttpResult, Error, TenantContext> {
   const cache = new Map<string, { tenant: Tenant; until: number }>();
   return {
     before: async (request) => {
@@ -58,13 +66,20 @@ export function errorResponses(logger: Logger): MiddlewareObj<HttpEvent, HttpRes
       const { error } = request;
       if (error instanceof IntakeError) {
         const details = error instanceof ValidationError ? { details: error.problems } : {};
-        request.response = json(statusOf(error), { error: { code: error.code, message: error.message, ...details } });
+        request.response = json(statusOf(error), {
+          error: { code: error.code, message: error.message, ...details },
+        });
         return;
       }
       const status = httpErrorStatus(error);
       if (status !== undefined) {
-        const message = status === 404 ? `No route for ${request.event.requestContext.http.method} ${request.event.rawPath}` : String(error?.message);
-        request.response = json(status, { error: { code: status === 404 ? 'route_not_found' : 'bad_request', message } });
+        const message =
+          status === 404
+            ? `No route for ${request.event.requestContext.http.method} ${request.event.rawPath}`
+            : String(error?.message);
+        request.response = json(status, {
+          error: { code: status === 404 ? 'route_not_found' : 'bad_request', message },
+        });
         return;
       }
       logger.error('Unhandled error', { error });

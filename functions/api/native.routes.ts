@@ -1,5 +1,5 @@
 import type { Route } from '@middy/http-router';
-import { createJsonImport, type CreateImportDeps } from '../core/create-import.js';
+import { type CreateImportDeps, createJsonImport } from '../core/create-import.js';
 import { ValidationError } from '../core/errors.js';
 import type { PeopleStore } from '../core/ports.js';
 import { findPeople, getImport, getPerson, listRowResults } from '../core/queries.js';

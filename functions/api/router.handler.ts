@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
+import { createAwsClients } from '../adapters/aws-clients.js';
 import { DynamoImportStore } from '../adapters/dynamo-import.store.js';
 import { DynamoPeopleStore } from '../adapters/dynamo-people.store.js';
 import { DynamoTenantStore } from '../adapters/dynamo-tenant.store.js';
-import { createAwsClients } from '../adapters/aws-clients.js';
 import { S3ChunkStore } from '../adapters/s3-chunk.store.js';
 import { SqsWorkQueue } from '../adapters/sqs-work.queue.js';
 import { prefixedIds, systemClock } from '../adapters/system.js';

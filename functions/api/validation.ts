@@ -7,7 +7,13 @@ import { type ProblemDetail, ValidationError } from '../core/errors.js';
 /** Validators compiled once per container, from the schemas in schemas/. */
 const bodies = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 /** Query strings arrive as text: coerce numbers and fill defaults. */
-const queries = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, coerceTypes: true, useDefaults: true });
+const queries = new Ajv({
+  allErrors: true,
+  strict: true,
+  allowUnionTypes: true,
+  coerceTypes: true,
+  useDefaults: true,
+});
 
 export type ImportCreateBody = FromSchema<typeof importCreateSchema>;
 export type RowsQuery = FromSchema<typeof rowsQuerySchema>;

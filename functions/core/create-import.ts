@@ -1,5 +1,5 @@
-import type { ChunkStore, Clock, IdGenerator, ImportStore, WorkQueue } from './ports.js';
 import { limits } from './limits.js';
+import type { ChunkStore, Clock, IdGenerator, ImportStore, WorkQueue } from './ports.js';
 import { type ChunkRef, emptyCounters, type Import, type ImportOptions, type PersonRecord } from './types.js';
 
 export interface CreateImportDeps {

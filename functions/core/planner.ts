@@ -1,7 +1,7 @@
 import { identifiersOf, identityKey } from './identifiers.js';
 import type {
-  AttributeValue,
   Attributes,
+  AttributeValue,
   ChunkRow,
   IdentifierKind,
   Identifiers,

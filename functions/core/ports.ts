@@ -48,7 +48,13 @@ export interface ImportStore {
   create(item: Import): Promise<void>;
   get(tenantId: string, id: string): Promise<Import | null>;
   /** Moves the import from one of `from` to `to`; false when it was not in one of `from`. */
-  transition(tenantId: string, id: string, from: ImportStatus[], to: ImportStatus, now: string): Promise<boolean>;
+  transition(
+    tenantId: string,
+    id: string,
+    from: ImportStatus[],
+    to: ImportStatus,
+    now: string,
+  ): Promise<boolean>;
   /**
    * Adds a chunk's counters to the import once: a chunk already counted changes nothing.
    * Returns the import after the call.

@@ -1,6 +1,6 @@
 import { identifiersOf, identityKey } from './identifiers.js';
-import type { ChunkStore, Clock, IdGenerator, ImportStore, PeopleStore } from './ports.js';
 import { planRow, type RowPlan } from './planner.js';
+import type { ChunkStore, Clock, IdGenerator, ImportStore, PeopleStore } from './ports.js';
 import {
   type ChunkRef,
   type ChunkRow,
@@ -40,7 +40,9 @@ export async function processChunk(deps: ProcessChunkDeps, ref: ChunkRef): Promi
   const rows = await chunks.read(ref);
   const first = rows[0]?.row ?? 0;
   const last = rows[rows.length - 1]?.row ?? 0;
-  const done = new Map((await imports.rowResults(ref.tenant_id, ref.import_id, first, last)).map((r) => [r.row, r]));
+  const done = new Map(
+    (await imports.rowResults(ref.tenant_id, ref.import_id, first, last)).map((r) => [r.row, r]),
+  );
   const pending = rows.filter((r) => !done.has(r.row));
 
   const ctx = await lookUp(deps, current, pending);
@@ -52,7 +54,8 @@ export async function processChunk(deps: ProcessChunkDeps, ref: ChunkRef): Promi
   for (const result of done.values()) counters[result.outcome] += 1;
   const updated = await imports.completeChunk(ref, counters, deps.clock.now());
   if (updated.status === 'processing' && updated.chunks_done === updated.chunks_total) {
-    const status = updated.counters.failed + updated.counters.unprocessed > 0 ? 'completed_with_errors' : 'completed';
+    const status =
+      updated.counters.failed + updated.counters.unprocessed > 0 ? 'completed_with_errors' : 'completed';
     await imports.finalize(ref.tenant_id, ref.import_id, status, deps.clock.now());
     return (await imports.get(ref.tenant_id, ref.import_id)) ?? updated;
   }
@@ -94,7 +97,12 @@ function remember(lookups: Lookups, plan: RowPlan): void {
   lookups.people.set(after.id, after);
 }
 
-async function applyRow(deps: ProcessChunkDeps, item: Import, row: ChunkRow, lookups: Lookups): Promise<RowResult> {
+async function applyRow(
+  deps: ProcessChunkDeps,
+  item: Import,
+  row: ChunkRow,
+  lookups: Lookups,
+): Promise<RowResult> {
   for (let attempt = 1; ; attempt++) {
     const plan = planRow(row, item.options, {
       workspace: item.workspace,
@@ -124,7 +132,9 @@ async function applyRow(deps: ProcessChunkDeps, item: Import, row: ChunkRow, loo
     }
     if (attempt >= MAX_ATTEMPTS) {
       if (racing) return plan.result;
-      throw new Error(`Row ${row.row} of import ${item.id} kept conflicting with concurrent writers (${outcome})`);
+      throw new Error(
+        `Row ${row.row} of import ${item.id} kept conflicting with concurrent writers (${outcome})`,
+      );
     }
     // Someone else wrote first: look this row's identifiers up again and plan it afresh.
     const fresh = await lookUp(deps, item, [row]);

@@ -31,7 +31,12 @@ export async function getPerson(people: PeopleStore, tenantId: string, id: strin
 export async function findPeople(
   people: PeopleStore,
   tenantId: string,
-  query: { workspace: string; identifier?: { kind: IdentifierKind; value: string }; limit: number; cursor?: string },
+  query: {
+    workspace: string;
+    identifier?: { kind: IdentifierKind; value: string };
+    limit: number;
+    cursor?: string;
+  },
 ): Promise<Page<Person>> {
   if (query.identifier === undefined) {
     return people.listByWorkspace(tenantId, query.workspace, query.limit, query.cursor);
@@ -39,7 +44,9 @@ export async function findPeople(
   const { kind, value } = query.identifier;
   const normalized = normalizeIdentifier(kind, value);
   if (!normalized.ok) {
-    throw new ValidationError(normalized.error.message, [{ pointer: kind, message: normalized.error.message }]);
+    throw new ValidationError(normalized.error.message, [
+      { pointer: kind, message: normalized.error.message },
+    ]);
   }
   const key = `${kind}:${normalized.value}`;
   const owner = (await people.owners(tenantId, query.workspace, [key])).get(key);

@@ -4,7 +4,12 @@ import { ValidationError } from './errors.js';
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /** Makes sure the tenant exists and accepts `key` (a new random key when none is given). Returns the key. */
-export async function grantApiKey(store: TenantStore, tenant: Tenant, now: string, key = newApiKey()): Promise<string> {
+export async function grantApiKey(
+  store: TenantStore,
+  tenant: Tenant,
+  now: string,
+  key = newApiKey(),
+): Promise<string> {
   if (!TENANT_ID.test(tenant.id)) {
     const message = 'tenant id must be 2-63 lower-case letters, digits or dashes';
     throw new ValidationError(message, [{ pointer: 'tenant', message }]);

@@ -53,18 +53,24 @@ export async function waitForImport(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reply = await call('GET', `/v1/imports/${id}`, { key });
-    if (reply.status !== 200) throw new Error(`GET /v1/imports/${id} answered ${reply.status}: ${reply.text}`);
+    if (reply.status !== 200)
+      throw new Error(`GET /v1/imports/${id} answered ${reply.status}: ${reply.text}`);
     if (FINAL.has(reply.body.status as string)) return reply.body;
-    if (Date.now() > deadline) throw new Error(`Import ${id} still ${reply.body.status} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`Import ${id} still ${reply.body.status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
 /** Creates a tenant and key with the keys CLI, against the test runtime. */
 export async function createTenantKey(tenant: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/keys.ts', 'create', '--tenant', tenant], {
-    env: { ...process.env, INTAKE_STATE_FILE: stateFile() },
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'bin/keys.ts', 'create', '--tenant', tenant],
+    {
+      env: { ...process.env, INTAKE_STATE_FILE: stateFile() },
+    },
+  );
   return stdout.trim();
 }
 

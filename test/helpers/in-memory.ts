@@ -1,5 +1,20 @@
-import type { ChunkStore, CommitOutcome, ImportStore, Page, PeopleStore, RowCommit } from '../../functions/core/ports.js';
-import type { ChunkRef, ChunkRow, Counters, Import, ImportStatus, Person, RowResult } from '../../functions/core/types.js';
+import type {
+  ChunkStore,
+  CommitOutcome,
+  ImportStore,
+  Page,
+  PeopleStore,
+  RowCommit,
+} from '../../functions/core/ports.js';
+import type {
+  ChunkRef,
+  ChunkRow,
+  Counters,
+  Import,
+  ImportStatus,
+  Person,
+  RowResult,
+} from '../../functions/core/types.js';
 
 /** In-memory fakes of the ports, for unit tests of the domain only. */
 
@@ -13,7 +28,8 @@ export class MemoryPeopleStore implements PeopleStore {
   /** Fails the commit after this many successful writes (a crash half-way through a chunk). */
   crashAfter = Number.POSITIVE_INFINITY;
 
-  private identityKey = (tenantId: string, workspace: string, key: string) => `${tenantId}/${workspace}/${key}`;
+  private identityKey = (tenantId: string, workspace: string, key: string) =>
+    `${tenantId}/${workspace}/${key}`;
 
   async owners(tenantId: string, workspace: string, keys: string[]) {
     const found = new Map<string, string>();
@@ -25,7 +41,9 @@ export class MemoryPeopleStore implements PeopleStore {
   }
 
   async getMany(_tenantId: string, ids: string[]) {
-    return new Map(ids.flatMap((id) => (this.people.has(id) ? [[id, clone(this.people.get(id) as Person)]] : [])));
+    return new Map(
+      ids.flatMap((id) => (this.people.has(id) ? [[id, clone(this.people.get(id) as Person)]] : [])),
+    );
   }
 
   async get(_tenantId: string, id: string) {
@@ -45,7 +63,9 @@ export class MemoryPeopleStore implements PeopleStore {
       const stored = this.people.get(after.id);
       if (before === null ? stored !== undefined : stored?.version !== before.version) return 'stale';
       for (const [kind, value] of Object.entries(after.identifiers)) {
-        const owner = this.identities.get(this.identityKey(change.tenantId, after.workspace, `${kind}:${value}`));
+        const owner = this.identities.get(
+          this.identityKey(change.tenantId, after.workspace, `${kind}:${value}`),
+        );
         if (owner !== undefined && owner !== after.id) return 'identity_taken';
       }
       for (const [kind, value] of Object.entries(before?.identifiers ?? {})) {

@@ -9,7 +9,8 @@ export interface RuntimeState {
 
 export const stateFile = (): string => {
   const file = process.env.INTAKE_STATE_FILE;
-  if (!file) throw new Error('INTAKE_STATE_FILE is not set: run the integration tests through jest (global setup)');
+  if (!file)
+    throw new Error('INTAKE_STATE_FILE is not set: run the integration tests through jest (global setup)');
   return file;
 };
 

@@ -1,4 +1,9 @@
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { queues } from '../../lib/resources.js';
 import { call, freshWorkspace, waitForImport } from '../helpers/http-client.js';
 import { readState } from '../helpers/runtime-state.js';
@@ -20,7 +25,9 @@ async function drained(queueUrl: string): Promise<void> {
   const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] as const;
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const out = await sqsClient().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...names] }));
+    const out = await sqsClient().send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...names] }),
+    );
     if (names.every((name) => out.Attributes?.[name] === '0')) return;
   }
   throw new Error(`${queueUrl} did not drain in 30 s`);
@@ -30,14 +37,21 @@ describe('SQS event source', () => {
   it('gives the same counters and people when a chunk message is delivered again', async () => {
     const workspace = freshWorkspace('redeliver');
     const created = await call('POST', '/v1/imports', {
-      body: { workspace, format: 'json', records: [{ email: 'r1@example.com' }, { email: 'r2@example.com' }] },
+      body: {
+        workspace,
+        format: 'json',
+        records: [{ email: 'r1@example.com' }, { email: 'r2@example.com' }],
+      },
     });
     const first = await waitForImport(created.body.id as string);
     const queueUrl = readState().env[queues.process.env] as string;
 
     const tenant = 'dev';
     await sqsClient().send(
-      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ tenant_id: tenant, import_id: created.body.id, chunk: 0 }) }),
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify({ tenant_id: tenant, import_id: created.body.id, chunk: 0 }),
+      }),
     );
     await drained(queueUrl);
 
@@ -61,12 +75,20 @@ describe('SQS event source', () => {
     let found: string | undefined;
     while (!found && Date.now() < deadline) {
       const got = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+        new ReceiveMessageCommand({
+          QueueUrl: dlqUrl,
+          WaitTimeSeconds: 1,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
       );
       found = got.Messages?.find((m) => m.Body === marker)?.Body;
     }
     expect(found).toBe(marker);
-    const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }));
-    expect(JSON.parse(attributes.Attributes?.RedrivePolicy ?? '{}')).toMatchObject({ maxReceiveCount: queues.process.maxReceiveCount });
+    const attributes = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
+    );
+    expect(JSON.parse(attributes.Attributes?.RedrivePolicy ?? '{}')).toMatchObject({
+      maxReceiveCount: queues.process.maxReceiveCount,
+    });
   });
 });

@@ -31,7 +31,8 @@ export default async function globalSetup(): Promise<void> {
 
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The local runtime exited during start:\n${output.join('')}`);
+    if (child.exitCode !== null)
+      throw new Error(`The local runtime exited during start:\n${output.join('')}`);
     if (existsSync(TEST_STATE_FILE)) {
       const { url } = JSON.parse(readFileSync(TEST_STATE_FILE, 'utf8')) as { url: string };
       const health = await fetch(`${url}/health`).catch(() => null);

@@ -1,10 +1,18 @@
 import { call, createTenantKey, freshWorkspace, waitForImport } from '../helpers/http-client.js';
 
 type Body = Record<string, unknown>;
-type Row = { row: number; outcome: string; person_id: string | null; errors: { code: string; field: string | null }[] };
+type Row = {
+  row: number;
+  outcome: string;
+  person_id: string | null;
+  errors: { code: string; field: string | null }[];
+};
 
 async function runImport(workspace: string, records: Body[], options?: Body, key?: string) {
-  const created = await call('POST', '/v1/imports', { key, body: { workspace, format: 'json', records, options } });
+  const created = await call('POST', '/v1/imports', {
+    key,
+    body: { workspace, format: 'json', records, options },
+  });
   expect(created.status).toBe(201);
   const done = await waitForImport(created.body.id as string, key);
   const rows = await call<{ rows: Row[] }>('GET', `/v1/imports/${created.body.id}/rows?limit=1000`, { key });
@@ -15,7 +23,13 @@ describe('Native JSON imports', () => {
   it('creates one person per record and reports each row as created', async () => {
     const workspace = freshWorkspace('create');
     const records = [
-      { external_id: 'e-1', email: 'Ada@Example.com ', first_name: 'Ada', last_name: 'Lovelace', attributes: { team: 'math' } },
+      {
+        external_id: 'e-1',
+        email: 'Ada@Example.com ',
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        attributes: { team: 'math' },
+      },
       { external_id: 'e-2', first_name: 'Grace' },
       { email: 'linus@example.com' },
     ];
@@ -64,9 +78,17 @@ describe('Native JSON imports', () => {
       ['unchanged', one?.person_id],
     ]);
     expect(second.done.counters).toMatchObject({ updated: 2, unchanged: 1, created: 0 });
-    const byExternalId = await call<{ people: Body[] }>('GET', `/v1/people?workspace=${workspace}&external_id=u-2`);
+    const byExternalId = await call<{ people: Body[] }>(
+      'GET',
+      `/v1/people?workspace=${workspace}&external_id=u-2`,
+    );
     expect(byExternalId.body.people).toEqual([
-      expect.objectContaining({ id: two?.person_id, email: 'two@example.com', first_name: 'Two', version: 2 }),
+      expect.objectContaining({
+        id: two?.person_id,
+        email: 'two@example.com',
+        first_name: 'Two',
+        version: 2,
+      }),
     ]);
   });
 
@@ -79,27 +101,48 @@ describe('Native JSON imports', () => {
     const skipped = await runImport(workspace, conflicting, { on_ambiguous_match: 'skip' });
 
     expect(failed.done.status).toBe('completed_with_errors');
-    expect(failed.rows[0]).toMatchObject({ outcome: 'failed', errors: [expect.objectContaining({ code: 'ambiguous_match' })] });
+    expect(failed.rows[0]).toMatchObject({
+      outcome: 'failed',
+      errors: [expect.objectContaining({ code: 'ambiguous_match' })],
+    });
     expect(skipped.done.status).toBe('completed');
     expect(skipped.rows[0]?.outcome).toBe('skipped');
   });
 
   it('reports invalid rows with the field and goes on with the others', async () => {
     const workspace = freshWorkspace('invalid');
-    const { done, rows } = await runImport(workspace, [{ email: 'not-an-email' }, { first_name: 'Nobody' }, { email: 'ok@example.com' }]);
+    const { done, rows } = await runImport(workspace, [
+      { email: 'not-an-email' },
+      { first_name: 'Nobody' },
+      { email: 'ok@example.com' },
+    ]);
 
-    expect(done).toMatchObject({ status: 'completed_with_errors', counters: expect.objectContaining({ failed: 2, created: 1 }) });
-    expect(rows[0]).toMatchObject({ outcome: 'failed', errors: [{ code: 'invalid_email', field: 'email', message: "'not-an-email' is not an email address" }] });
-    expect(rows[1]).toMatchObject({ outcome: 'failed', errors: [expect.objectContaining({ code: 'missing_identifier' })] });
+    expect(done).toMatchObject({
+      status: 'completed_with_errors',
+      counters: expect.objectContaining({ failed: 2, created: 1 }),
+    });
+    expect(rows[0]).toMatchObject({
+      outcome: 'failed',
+      errors: [{ code: 'invalid_email', field: 'email', message: "'not-an-email' is not an email address" }],
+    });
+    expect(rows[1]).toMatchObject({
+      outcome: 'failed',
+      errors: [expect.objectContaining({ code: 'missing_identifier' })],
+    });
   });
 
   it('refuses to give an email to a second person when matching on external_id only', async () => {
     const workspace = freshWorkspace('taken');
     await runImport(workspace, [{ external_id: 't-1', email: 'taken@example.com' }]);
 
-    const { rows } = await runImport(workspace, [{ external_id: 't-2', email: 'taken@example.com' }], { match_on: ['external_id'] });
+    const { rows } = await runImport(workspace, [{ external_id: 't-2', email: 'taken@example.com' }], {
+      match_on: ['external_id'],
+    });
 
-    expect(rows[0]).toMatchObject({ outcome: 'failed', errors: [expect.objectContaining({ code: 'identifier_taken', field: 'email' })] });
+    expect(rows[0]).toMatchObject({
+      outcome: 'failed',
+      errors: [expect.objectContaining({ code: 'identifier_taken', field: 'email' })],
+    });
   });
 
   it('pages through row results with a cursor and filters them by outcome', async () => {
@@ -109,7 +152,10 @@ describe('Native JSON imports', () => {
     const path = `/v1/imports/${created.id}/rows`;
 
     const page1 = await call<{ rows: Row[]; next_cursor: string | null }>('GET', `${path}?limit=4`);
-    const page2 = await call<{ rows: Row[]; next_cursor: string | null }>('GET', `${path}?limit=4&cursor=${page1.body.next_cursor}`);
+    const page2 = await call<{ rows: Row[]; next_cursor: string | null }>(
+      'GET',
+      `${path}?limit=4&cursor=${page1.body.next_cursor}`,
+    );
     const failed = await call<{ rows: Row[] }>('GET', `${path}?outcome=failed`);
 
     expect(page1.body.rows.map((r) => r.row)).toEqual([1, 2, 3, 4]);
@@ -136,16 +182,31 @@ describe('Native API bad input', () => {
   const post = (body: unknown) => call('POST', '/v1/imports', { body });
 
   it('answers 422 with every problem and its JSON pointer', async () => {
-    const reply = await post({ format: 'xml', records: [{ email: 42, nickname: 'x' }], options: { match_on: ['phone'] } });
+    const reply = await post({
+      format: 'xml',
+      records: [{ email: 42, nickname: 'x' }],
+      options: { match_on: ['phone'] },
+    });
 
     expect(reply.status).toBe(422);
     expect(reply.body).toMatchObject({ error: { code: 'validation_failed' } });
-    const pointers = ((reply.body.error as Body).details as { pointer: string }[]).map((d) => d.pointer).sort();
-    expect(pointers).toEqual(['/format', '/options/match_on/0', '/records/0/email', '/records/0/nickname', '/workspace']);
+    const pointers = ((reply.body.error as Body).details as { pointer: string }[])
+      .map((d) => d.pointer)
+      .sort();
+    expect(pointers).toEqual([
+      '/format',
+      '/options/match_on/0',
+      '/records/0/email',
+      '/records/0/nickname',
+      '/workspace',
+    ]);
   });
 
   it('answers 400 for a body that is not JSON and 422 for an empty one', async () => {
-    const broken = await call('POST', '/v1/imports', { rawBody: '{"workspace": ', headers: { 'content-type': 'application/json' } });
+    const broken = await call('POST', '/v1/imports', {
+      rawBody: '{"workspace": ',
+      headers: { 'content-type': 'application/json' },
+    });
     const empty = await call('POST', '/v1/imports', { rawBody: '' });
 
     expect(broken.status).toBe(400);
@@ -156,7 +217,8 @@ describe('Native API bad input', () => {
   it('refuses an import with no records and dangerous attribute names', async () => {
     const none = await post({ workspace: 'w', format: 'json', records: [] });
     const proto = await call('POST', '/v1/imports', {
-      rawBody: '{"workspace":"w","format":"json","records":[{"email":"a@b.co","attributes":{"__proto__":"x"}}]}',
+      rawBody:
+        '{"workspace":"w","format":"json","records":[{"email":"a@b.co","attributes":{"__proto__":"x"}}]}',
       headers: { 'content-type': 'application/json' },
     });
 
@@ -169,12 +231,21 @@ describe('Native API bad input', () => {
     const workspace = freshWorkspace('queries');
     const { created } = await runImport(workspace, [{ external_id: 'q-1' }]);
 
-    for (const query of ['limit=0', 'limit=5000', 'limit=abc', 'outcome=great', 'cursor=not-a-cursor', 'color=red']) {
+    for (const query of [
+      'limit=0',
+      'limit=5000',
+      'limit=abc',
+      'outcome=great',
+      'cursor=not-a-cursor',
+      'color=red',
+    ]) {
       const reply = await call('GET', `/v1/imports/${created.id}/rows?${query}`);
       expect([query, reply.status]).toEqual([query, 422]);
     }
     expect((await call('GET', '/v1/people')).status).toBe(422);
-    expect((await call('GET', `/v1/people?workspace=${workspace}&email=a@b.co&external_id=q-1`)).status).toBe(422);
+    expect((await call('GET', `/v1/people?workspace=${workspace}&email=a@b.co&external_id=q-1`)).status).toBe(
+      422,
+    );
     expect((await call('GET', `/v1/people?workspace=${workspace}&email=nope`)).status).toBe(422);
   });
 
@@ -208,18 +279,27 @@ describe('Authentication and tenants', () => {
       const reply = await call('GET', '/v1/imports/imp_missing', { key: null, headers: { authorization } });
       expect([authorization.split(' ')[0], reply.status]).toEqual([authorization.split(' ')[0], 404]);
     }
-    expect((await call('GET', '/v1/imports/imp_missing', { key: null, headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    expect(
+      (await call('GET', '/v1/imports/imp_missing', { key: null, headers: { authorization: 'Bearer nope' } }))
+        .status,
+    ).toBe(401);
   });
 
   it("answers 404 to one tenant for another tenant's import, rows and people", async () => {
     const otherKey = await createTenantKey(`other-${Date.now().toString(36)}`);
     const workspace = freshWorkspace('isolated');
-    const { created, rows } = await runImport(workspace, [{ external_id: 'secret-1', email: 'secret@example.com' }]);
+    const { created, rows } = await runImport(workspace, [
+      { external_id: 'secret-1', email: 'secret@example.com' },
+    ]);
 
     expect((await call('GET', `/v1/imports/${created.id}`, { key: otherKey })).status).toBe(404);
     expect((await call('GET', `/v1/imports/${created.id}/rows`, { key: otherKey })).status).toBe(404);
     expect((await call('GET', `/v1/people/${rows[0]?.person_id}`, { key: otherKey })).status).toBe(404);
-    const search = await call<{ people: Body[] }>('GET', `/v1/people?workspace=${workspace}&email=secret@example.com`, { key: otherKey });
+    const search = await call<{ people: Body[] }>(
+      'GET',
+      `/v1/people?workspace=${workspace}&email=secret@example.com`,
+      { key: otherKey },
+    );
     expect(search.body.people).toEqual([]);
 
     const theirs = await runImport(workspace, [{ external_id: 'secret-1' }], undefined, otherKey);

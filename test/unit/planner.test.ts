@@ -1,7 +1,11 @@
 import { type MatchContext, planRow } from '../../functions/core/planner.js';
 import type { ImportOptions, Person } from '../../functions/core/types.js';
 
-const options: ImportOptions = { match_on: ['external_id', 'email'], on_ambiguous_match: 'error', blank_cells: 'ignore' };
+const options: ImportOptions = {
+  match_on: ['external_id', 'email'],
+  on_ambiguous_match: 'error',
+  blank_cells: 'ignore',
+};
 
 const person = (id: string, overrides: Partial<Person> = {}): Person => ({
   id,
@@ -18,7 +22,8 @@ const person = (id: string, overrides: Partial<Person> = {}): Person => ({
 
 const context = (people: Person[] = []): MatchContext => {
   const owners = new Map<string, string>();
-  for (const p of people) for (const [kind, value] of Object.entries(p.identifiers)) owners.set(`${kind}:${value}`, p.id);
+  for (const p of people)
+    for (const [kind, value] of Object.entries(p.identifiers)) owners.set(`${kind}:${value}`, p.id);
   return {
     workspace: 'w',
     owners,
@@ -30,19 +35,32 @@ const context = (people: Person[] = []): MatchContext => {
 
 describe('planRow', () => {
   it('creates a person with normalized identifiers when nothing matches', () => {
-    const plan = planRow({ row: 1, record: { email: '  Ada@Example.COM ', first_name: ' Ada ' } }, options, context());
+    const plan = planRow(
+      { row: 1, record: { email: '  Ada@Example.COM ', first_name: ' Ada ' } },
+      options,
+      context(),
+    );
 
     expect(plan.kind).toBe('write');
     expect(plan.result).toEqual({ row: 1, outcome: 'created', person_id: 'per_new', errors: [] });
     if (plan.kind === 'write') {
-      expect(plan.after).toMatchObject({ id: 'per_new', identifiers: { email: 'ada@example.com' }, first_name: 'Ada', version: 1 });
+      expect(plan.after).toMatchObject({
+        id: 'per_new',
+        identifiers: { email: 'ada@example.com' },
+        first_name: 'Ada',
+        version: 1,
+      });
     }
   });
 
   it('updates the person matched by external_id before trying email', () => {
     const ada = person('per_ada', { identifiers: { external_id: 'x1' }, first_name: 'Ada' });
 
-    const plan = planRow({ row: 2, record: { external_id: 'x1', email: 'ada@example.com', last_name: 'L' } }, options, context([ada]));
+    const plan = planRow(
+      { row: 2, record: { external_id: 'x1', email: 'ada@example.com', last_name: 'L' } },
+      options,
+      context([ada]),
+    );
 
     expect(plan.result.outcome).toBe('updated');
     if (plan.kind === 'write') {
@@ -58,11 +76,22 @@ describe('planRow', () => {
   });
 
   it('reports unchanged, with no write, when the row changes nothing', () => {
-    const ada = person('per_ada', { identifiers: { email: 'ada@example.com' }, first_name: 'Ada', attributes: { team: 'x' } });
+    const ada = person('per_ada', {
+      identifiers: { email: 'ada@example.com' },
+      first_name: 'Ada',
+      attributes: { team: 'x' },
+    });
 
-    const plan = planRow({ row: 3, record: { email: 'ADA@example.com', first_name: 'Ada', attributes: { team: 'x' } } }, options, context([ada]));
+    const plan = planRow(
+      { row: 3, record: { email: 'ADA@example.com', first_name: 'Ada', attributes: { team: 'x' } } },
+      options,
+      context([ada]),
+    );
 
-    expect(plan).toEqual({ kind: 'record', result: { row: 3, outcome: 'unchanged', person_id: 'per_ada', errors: [] } });
+    expect(plan).toEqual({
+      kind: 'record',
+      result: { row: 3, outcome: 'unchanged', person_id: 'per_ada', errors: [] },
+    });
   });
 
   it('fails, or skips when asked, a row whose identifiers match two people', () => {
@@ -82,14 +111,28 @@ describe('planRow', () => {
   it('refuses an identifier that belongs to someone else when that kind is not matched on', () => {
     const holder = person('per_h', { identifiers: { email: 'h@example.com' } });
 
-    const plan = planRow({ row: 5, record: { external_id: 'new', email: 'h@example.com' } }, { ...options, match_on: ['external_id'] }, context([holder]));
+    const plan = planRow(
+      { row: 5, record: { external_id: 'new', email: 'h@example.com' } },
+      { ...options, match_on: ['external_id'] },
+      context([holder]),
+    );
 
-    expect(plan.result).toMatchObject({ outcome: 'failed', errors: [{ code: 'identifier_taken', field: 'email' }] });
+    expect(plan.result).toMatchObject({
+      outcome: 'failed',
+      errors: [{ code: 'identifier_taken', field: 'email' }],
+    });
   });
 
   it('ignores blank cells by default and clears the value when blank_cells is clear', () => {
-    const ada = person('per_ada', { identifiers: { external_id: 'x' }, first_name: 'Ada', attributes: { team: 'x', city: 'L' } });
-    const row = { row: 6, record: { external_id: 'x', first_name: '  ', attributes: { team: '', city: 'Paris' } } };
+    const ada = person('per_ada', {
+      identifiers: { external_id: 'x' },
+      first_name: 'Ada',
+      attributes: { team: 'x', city: 'L' },
+    });
+    const row = {
+      row: 6,
+      record: { external_id: 'x', first_name: '  ', attributes: { team: '', city: 'Paris' } },
+    };
 
     const ignored = planRow(row, options, context([ada]));
     const cleared = planRow(row, { ...options, blank_cells: 'clear' }, context([ada]));

@@ -1,6 +1,12 @@
 import { processChunk } from '../../functions/core/process-chunk.js';
 import { emptyCounters, type Import } from '../../functions/core/types.js';
-import { frozenClock, MemoryChunkStore, MemoryImportStore, MemoryPeopleStore, sequentialIds } from '../helpers/in-memory.js';
+import {
+  frozenClock,
+  MemoryChunkStore,
+  MemoryImportStore,
+  MemoryPeopleStore,
+  sequentialIds,
+} from '../helpers/in-memory.js';
 
 const TENANT = 't1';
 
@@ -38,7 +44,10 @@ async function setUp(rowsPerChunk: number[][]) {
 
 describe('processChunk', () => {
   it('applies every row, counts the chunk and completes the import after its last chunk', async () => {
-    const { deps, people, ref } = await setUp([[1, 2], [3, 1]]);
+    const { deps, people, ref } = await setUp([
+      [1, 2],
+      [3, 1],
+    ]);
 
     const afterFirst = await processChunk(deps, ref(0));
     const afterLast = await processChunk(deps, ref(1));
@@ -71,7 +80,12 @@ describe('processChunk', () => {
     expect(rerun).toMatchObject({ status: 'completed', chunks_done: 1 });
     expect(rerun?.counters).toMatchObject({ created: 4 });
     expect(people.people.size).toBe(4);
-    expect((await imports.listRows(TENANT, 'imp_1')).items.map((r) => r.outcome)).toEqual(['created', 'created', 'created', 'created']);
+    expect((await imports.listRows(TENANT, 'imp_1')).items.map((r) => r.outcome)).toEqual([
+      'created',
+      'created',
+      'created',
+      'created',
+    ]);
   });
 
   it('re-plans a row as an update when a concurrent writer created the person first', async () => {
