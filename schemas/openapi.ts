@@ -1,0 +1,201 @@
+import { limits } from '../functions/core/limits.js';
+import { IMPORT_STATUSES, ROW_OUTCOMES } from '../functions/core/types.js';
+import { importCreateSchema } from './import-create.schema.js';
+import { peopleQuerySchema, rowsQuerySchema } from './queries.schema.js';
+
+/**
+ * The native API's OpenAPI 3.1 document, built from the same JSON Schemas that validate requests.
+ * `npm run openapi` writes it to docs/openapi.json; a unit test keeps that file current.
+ */
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: {
+          type: 'string',
+          examples: ['validation_failed', 'unauthorized', 'not_found', 'invalid_json'],
+        },
+        message: { type: 'string' },
+        details: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              pointer: { type: 'string', examples: ['/records/0/email'] },
+              message: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+const counters = Object.fromEntries(
+  ['processed', ...ROW_OUTCOMES].map((name) => [name, { type: 'integer' }]),
+);
+
+const importSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', examples: ['imp_01k2...'] },
+    object: { const: 'import' },
+    status: { enum: IMPORT_STATUSES },
+    workspace: { type: 'string' },
+    format: { const: 'json' },
+    options: importCreateSchema.properties.options,
+    total_rows: { type: 'integer' },
+    counters: { type: 'object', properties: counters },
+    chunks: { type: 'object', properties: { total: { type: 'integer' }, done: { type: 'integer' } } },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
+    completed_at: { type: ['string', 'null'], format: 'date-time' },
+    links: { type: 'object', properties: { self: { type: 'string' }, rows: { type: 'string' } } },
+  },
+};
+
+const rowSchema = {
+  type: 'object',
+  properties: {
+    row: { type: 'integer', minimum: 1 },
+    outcome: { enum: ROW_OUTCOMES },
+    person_id: { type: ['string', 'null'] },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          code: { type: 'string' },
+          field: { type: ['string', 'null'] },
+          message: { type: 'string' },
+        },
+      },
+    },
+  },
+};
+
+const personSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    object: { const: 'person' },
+    workspace: { type: 'string' },
+    external_id: { type: ['string', 'null'] },
+    email: { type: ['string', 'null'] },
+    first_name: { type: ['string', 'null'] },
+    last_name: { type: ['string', 'null'] },
+    attributes: { type: 'object' },
+    version: { type: 'integer' },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_in_db_at: { type: 'string', format: 'date-time' },
+  },
+};
+
+const queryParameters = (schema: { properties: Record<string, object>; required?: readonly string[] }) =>
+  Object.entries(schema.properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: name !== 'limit' && (schema.required ?? []).includes(name),
+    schema: property,
+  }));
+
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+const json = (schema: object) => ({ 'application/json': { schema } });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [String(status), { description: String(status), content: json(errorSchema) }]),
+  );
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Intake native API',
+    version: '1',
+    description: `Bulk import of people records. Inline JSON imports take up to ${limits.maxJsonRecords} records.`,
+  },
+  security: [{ apiKey: [] }, { bearer: [] }, { basic: [] }],
+  components: {
+    securitySchemes: {
+      apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+      bearer: { type: 'http', scheme: 'bearer' },
+      basic: {
+        type: 'http',
+        scheme: 'basic',
+        description: 'The API key as the password (or as the user name)',
+      },
+    },
+  },
+  paths: {
+    '/health': {
+      get: { security: [], summary: 'Readiness', responses: { '200': { description: 'Ready' } } },
+    },
+    '/v1/imports': {
+      post: {
+        summary: 'Create a JSON import; it is queued and processed asynchronously',
+        requestBody: { required: true, content: json(importCreateSchema) },
+        responses: {
+          '201': { description: 'Created', content: json(importSchema) },
+          ...errors(400, 401, 422),
+        },
+      },
+    },
+    '/v1/imports/{id}': {
+      get: {
+        summary: 'An import: status and counters',
+        parameters: [idParameter],
+        responses: { '200': { description: 'The import', content: json(importSchema) }, ...errors(401, 404) },
+      },
+    },
+    '/v1/imports/{id}/rows': {
+      get: {
+        summary: 'Row results, in row order, a page at a time',
+        parameters: [idParameter, ...queryParameters(rowsQuerySchema)],
+        responses: {
+          '200': {
+            description: 'A page of row results',
+            content: json({
+              type: 'object',
+              properties: {
+                rows: { type: 'array', items: rowSchema },
+                next_cursor: { type: ['string', 'null'] },
+              },
+            }),
+          },
+          ...errors(401, 404, 422),
+        },
+      },
+    },
+    '/v1/people': {
+      get: {
+        summary: "A workspace's people, or the one holding an email or external_id",
+        parameters: queryParameters(peopleQuerySchema),
+        responses: {
+          '200': {
+            description: 'A page of people',
+            content: json({
+              type: 'object',
+              properties: {
+                people: { type: 'array', items: personSchema },
+                next_cursor: { type: ['string', 'null'] },
+              },
+            }),
+          },
+          ...errors(401, 422),
+        },
+      },
+    },
+    '/v1/people/{id}': {
+      get: {
+        summary: 'A person',
+        parameters: [idParameter],
+        responses: { '200': { description: 'The person', content: json(personSchema) }, ...errors(401, 404) },
+      },
+    },
+  },
+} as const;

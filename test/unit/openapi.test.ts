@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { type NativeDeps, nativeRoutes } from '../../functions/api/native.routes.js';
+import { openApiDocument } from '../../schemas/openapi.js';
+
+describe('OpenAPI document', () => {
+  it('is current: docs/openapi.json is what `npm run openapi` generates from the schemas', () => {
+    const committed = JSON.parse(readFileSync('docs/openapi.json', 'utf8'));
+
+    expect(committed).toEqual(JSON.parse(JSON.stringify(openApiDocument)));
+  });
+
+  it('documents every route the router serves, and no route it does not', () => {
+    const served = nativeRoutes({} as NativeDeps).map((route) => `${route.method} ${route.path}`);
+    const documented = Object.entries(openApiDocument.paths)
+      .flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+      )
+      .filter((route) => route !== 'GET /health');
+
+    expect(documented.sort()).toEqual(served.sort());
+  });
+});
