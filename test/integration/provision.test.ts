@@ -1,0 +1,30 @@
+import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { tables } from '../../lib/resources.js';
+import { createTableInput } from '../../local/provision.js';
+import { readState } from '../helpers/runtime-state.js';
+
+describe('Local provisioning', () => {
+  it('created every table with the keys, indexes and TTL of its definition', async () => {
+    const { env } = readState();
+    const dynamo = new DynamoDBClient({
+      region: env.AWS_REGION,
+      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+
+    for (const def of Object.values(tables)) {
+      const expected = createTableInput(def);
+      const name = env[def.env];
+      const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: name }));
+      const ttl = await dynamo.send(new DescribeTimeToLiveCommand({ TableName: name }));
+
+      expect(Table?.KeySchema).toEqual(expected.KeySchema);
+      expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.KeySchema])).toEqual(
+        expected.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.KeySchema]),
+      );
+      expect(ttl.TimeToLiveDescription?.AttributeName).toBe(
+        'ttlAttribute' in def ? def.ttlAttribute : undefined,
+      );
+    }
+  });
+});
