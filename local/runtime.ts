@@ -102,6 +102,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         {
           url,
           pid: process.pid,
+          children: emulators.map((emulator) => emulator.process.pid),
           env: {
             AWS_REGION: process.env.AWS_REGION,
             ...Object.fromEntries(
