@@ -7,13 +7,22 @@ import { startRuntime } from '../local/runtime.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const port = Number(process.env.PORT ?? 3000);
-const visibility = process.env.INTAKE_VISIBILITY_TIMEOUT_SECONDS;
+/** `INTAKE_VISIBILITY_TIMEOUTS=process=4,analyze=60`: shorter visibility timeouts for tests of redelivery. */
+const visibility = Object.fromEntries(
+  (process.env.INTAKE_VISIBILITY_TIMEOUTS ?? '')
+    .split(',')
+    .filter((pair) => pair.includes('='))
+    .map((pair) => {
+      const [queue, seconds] = pair.split('=');
+      return [queue?.trim(), Number(seconds)];
+    }),
+);
 const log = (message: string) => console.log(message);
 
 const runtime = await startRuntime({
   port,
   devApiKey: process.env.INTAKE_DEV_API_KEY || undefined,
-  visibilityTimeoutSeconds: visibility ? Number(visibility) : undefined,
+  visibilityTimeoutSeconds: visibility,
   stateFile: resolve(process.env.INTAKE_STATE_FILE ?? '.local/runtime.json'),
   log,
 }).catch((error: unknown) => {

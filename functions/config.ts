@@ -6,6 +6,7 @@ export interface Config {
   peopleTable: string;
   bucket: string;
   processQueueUrl: string;
+  analyzeQueueUrl: string;
   /** Path-style S3 addressing, needed by emulators behind a custom endpoint. */
   s3ForcePathStyle: boolean;
 }
@@ -24,6 +25,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     peopleTable: required(env, tables.people.env),
     bucket: required(env, bucket.env),
     processQueueUrl: required(env, queues.process.env),
+    analyzeQueueUrl: required(env, queues.analyze.env),
     s3ForcePathStyle: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3),
   };
 }

@@ -105,11 +105,20 @@ export class IntakeStack extends Stack {
     this.grantBucketPut(this.apiFunction);
     this.grantBucketRead(this.apiFunction);
     this.queues.process.grantSendMessages(this.apiFunction);
+    this.queues.analyze.grantSendMessages(this.apiFunction);
     this.httpApi = this.createHttpApi(this.apiFunction, removalPolicy);
 
     // Workers: each consumes its queue; its other permissions are listed per worker below, so a new
     // worker in resources.ts does not compile until someone decides what it may touch.
     const workerGrants: Record<WorkerKey, (fn: NodejsFunction) => void> = {
+      // Analysis reads the upload, writes chunks and the review, reads people, and queues processing.
+      analyze: (fn) => {
+        this.grantTable(fn, this.tables.jobs, 'readWrite');
+        this.grantTable(fn, this.tables.people, 'read');
+        this.grantBucketRead(fn);
+        this.grantBucketPut(fn);
+        this.queues.process.grantSendMessages(fn);
+      },
       processChunk: (fn) => {
         this.grantTable(fn, this.tables.jobs, 'readWrite');
         this.grantTable(fn, this.tables.people, 'readWrite');

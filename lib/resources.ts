@@ -63,6 +63,13 @@ export const tables = {
 } as const satisfies Record<string, TableDefinition>;
 
 export const queues = {
+  analyze: {
+    id: 'AnalyzeQueue',
+    env: 'ANALYZE_QUEUE_URL',
+    visibilityTimeoutSeconds: 960,
+    maxReceiveCount: 3,
+    deadLetterRetentionDays: 14,
+  },
   process: {
     id: 'ProcessQueue',
     env: 'PROCESS_QUEUE_URL',
@@ -73,6 +80,15 @@ export const queues = {
 } as const satisfies Record<string, QueueDefinition>;
 
 export const workers = {
+  analyze: {
+    id: 'AnalyzeWorker',
+    entry: 'functions/workers/analyze.handler.ts',
+    queue: 'analyze',
+    batchSize: 1,
+    maxConcurrency: 2,
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
   processChunk: {
     id: 'ProcessChunkWorker',
     entry: 'functions/workers/process-chunk.handler.ts',

@@ -95,7 +95,7 @@ async function ensureTable(dynamo: DynamoDBClient, def: TableDefinition): Promis
   return input.TableName as string;
 }
 
-async function ensureQueue(sqs: SQSClient, def: QueueDefinition, visibilityOverride?: number) {
+async function ensureQueue(sqs: SQSClient, def: QueueDefinition, visibilityOverride: number | undefined) {
   const dlq = await sqs.send(
     new CreateQueueCommand({
       QueueName: localNames.deadLetterQueue(def),
@@ -128,7 +128,7 @@ export interface Provisioned {
 
 export async function provision(
   clients: { dynamo: DynamoDBClient; s3: S3Client; sqs: SQSClient },
-  options: { visibilityTimeoutSeconds?: number } = {},
+  options: { visibilityTimeoutSeconds?: Partial<Record<keyof typeof queues, number>> } = {},
 ): Promise<Provisioned> {
   const env: Record<string, string> = {};
   for (const def of Object.values(tables)) env[def.env] = await ensureTable(clients.dynamo, def);
@@ -148,12 +148,10 @@ export async function provision(
 
   const made = {} as Provisioned['queues'];
   for (const [name, def] of Object.entries(queues) as [keyof typeof queues, QueueDefinition][]) {
-    const queue = await ensureQueue(clients.sqs, def, options.visibilityTimeoutSeconds);
+    const override = options.visibilityTimeoutSeconds?.[name];
+    const queue = await ensureQueue(clients.sqs, def, override);
     env[def.env] = queue.url;
-    made[name] = {
-      ...queue,
-      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? def.visibilityTimeoutSeconds,
-    };
+    made[name] = { ...queue, visibilityTimeoutSeconds: override ?? def.visibilityTimeoutSeconds };
   }
   return { env, queues: made };
 }

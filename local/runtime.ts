@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoTenantStore } from '../functions/adapters/dynamo-tenant.store.js';
 import { grantApiKey } from '../functions/core/tenants.js';
-import { tables, workers } from '../lib/resources.js';
+import { type queues, tables, workers } from '../lib/resources.js';
 import { type Emulator, startDynamoDbLocal, startFauxqs } from './emulators.js';
 import { SqsEventSource } from './event-source.js';
 import { startGateway } from './gateway.js';
@@ -17,8 +17,8 @@ export interface RuntimeOptions {
   port: number;
   /** Key for the development tenant; a random one when absent. */
   devApiKey?: string;
-  /** Overrides every queue's visibility timeout (tests of redelivery use a short one). */
-  visibilityTimeoutSeconds?: number;
+  /** Overrides queues' visibility timeouts (tests of redelivery use a short one). */
+  visibilityTimeoutSeconds?: Partial<Record<keyof typeof queues, number>>;
   /** Where to write the endpoints and names, for `npm run keys` and the tests. */
   stateFile: string;
   log: (message: string) => void;

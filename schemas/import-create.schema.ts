@@ -1,5 +1,5 @@
 import { limits } from '../functions/core/limits.js';
-import { IDENTIFIER_KINDS } from '../functions/core/types.js';
+import { MATCH_KINDS, OPERATIONS } from '../functions/core/types.js';
 import { personRecordSchema } from './person-record.schema.js';
 
 export const workspaceSchema = {
@@ -13,14 +13,21 @@ export const importOptionsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
+    operation: { type: 'string', enum: OPERATIONS },
     match_on: {
       type: 'array',
       minItems: 1,
       uniqueItems: true,
-      items: { type: 'string', enum: IDENTIFIER_KINDS },
+      items: { type: 'string', enum: MATCH_KINDS },
     },
-    on_ambiguous_match: { type: 'string', enum: ['error', 'skip'] },
+    on_ambiguous_match: { type: 'string', enum: ['error', 'skip', 'merge'] },
+    skip_invalid: { type: 'boolean' },
+    create_missing_fields: { type: 'boolean' },
+    attributes_only: { type: 'boolean' },
+    replace_attributes: { type: 'boolean' },
+    delete_unmatched: { type: 'boolean' },
     blank_cells: { type: 'string', enum: ['ignore', 'clear'] },
+    dry_run: { type: 'boolean' },
   },
 } as const;
 
@@ -36,4 +43,12 @@ export const importCreateSchema = {
     records: { type: 'array', minItems: 1, maxItems: limits.maxJsonRecords, items: personRecordSchema },
     options: importOptionsSchema,
   },
+} as const;
+
+/** `POST /v1/imports/:id/actions` */
+export const actionCreateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: { type: { type: 'string', enum: ['process', 'cancel', 'retry_failed', 'revert'] } },
 } as const;

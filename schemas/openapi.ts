@@ -1,6 +1,8 @@
+import { FIELD_TYPES } from '../functions/core/fields.js';
 import { limits } from '../functions/core/limits.js';
 import { IMPORT_STATUSES, ROW_OUTCOMES } from '../functions/core/types.js';
-import { importCreateSchema } from './import-create.schema.js';
+import { fieldCreateSchema } from './field-create.schema.js';
+import { actionCreateSchema, importCreateSchema, workspaceSchema } from './import-create.schema.js';
 import { peopleQuerySchema, rowsQuerySchema } from './queries.schema.js';
 
 /**
@@ -59,6 +61,22 @@ const importSchema = {
   },
 };
 
+const actionSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    object: { const: 'action' },
+    import_id: { type: 'string' },
+    type: { enum: ['process', 'cancel', 'retry_failed', 'revert'] },
+    status: { enum: ['queued', 'running', 'completed', 'completed_with_errors', 'failed', 'cancelled'] },
+    counters: { type: 'object', properties: counters },
+    chunks: { type: 'object', properties: { total: { type: 'integer' }, done: { type: 'integer' } } },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
+    completed_at: { type: ['string', 'null'], format: 'date-time' },
+  },
+};
+
 const rowSchema = {
   type: 'object',
   properties: {
@@ -96,6 +114,20 @@ const personSchema = {
   },
 };
 
+const fieldSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer', minimum: 1, examples: [12] },
+    object: { const: 'field' },
+    workspace: { type: 'string' },
+    key: { type: 'string' },
+    label: { type: 'string' },
+    type: { enum: FIELD_TYPES },
+    options: { type: ['array', 'null'], items: { type: 'string' } },
+    created_at: { type: 'string', format: 'date-time' },
+  },
+};
+
 const queryParameters = (schema: { properties: Record<string, object>; required?: readonly string[] }) =>
   Object.entries(schema.properties).map(([name, property]) => ({
     name,
@@ -105,6 +137,7 @@ const queryParameters = (schema: { properties: Record<string, object>; required?
   }));
 
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const workspaceParameter = { name: 'workspace', in: 'path', required: true, schema: workspaceSchema };
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const errors = (...statuses: number[]) =>
@@ -171,6 +204,42 @@ export const openApiDocument = {
         },
       },
     },
+    '/v1/imports/{id}/actions': {
+      post: {
+        summary:
+          'Act on an import: process (a ready import), cancel (an unfinished one), retry_failed (failed and unprocessed rows), revert (a completed one)',
+        parameters: [idParameter],
+        requestBody: { required: true, content: json(actionCreateSchema) },
+        responses: {
+          '202': { description: 'Accepted; poll the action or the import', content: json(actionSchema) },
+          ...errors(400, 401, 404, 409, 422),
+        },
+      },
+      get: {
+        summary: "The import's actions, oldest first",
+        parameters: [idParameter],
+        responses: {
+          '200': {
+            description: 'Actions',
+            content: json({
+              type: 'object',
+              properties: { actions: { type: 'array', items: actionSchema } },
+            }),
+          },
+          ...errors(401, 404),
+        },
+      },
+    },
+    '/v1/imports/{id}/actions/{action_id}': {
+      get: {
+        summary: 'An action: status and counters',
+        parameters: [
+          idParameter,
+          { name: 'action_id', in: 'path', required: true, schema: { type: 'string' } },
+        ],
+        responses: { '200': { description: 'The action', content: json(actionSchema) }, ...errors(401, 404) },
+      },
+    },
     '/v1/people': {
       get: {
         summary: "A workspace's people, or the one holding an email or external_id",
@@ -195,6 +264,28 @@ export const openApiDocument = {
         summary: 'A person',
         parameters: [idParameter],
         responses: { '200': { description: 'The person', content: json(personSchema) }, ...errors(401, 404) },
+      },
+    },
+    '/v1/workspaces/{workspace}/fields': {
+      get: {
+        summary: "The workspace's fields, sorted by id",
+        parameters: [workspaceParameter],
+        responses: {
+          '200': {
+            description: 'The fields',
+            content: json({ type: 'object', properties: { fields: { type: 'array', items: fieldSchema } } }),
+          },
+          ...errors(401, 422),
+        },
+      },
+      post: {
+        summary: 'Create a typed field; select fields need options, other types take none',
+        parameters: [workspaceParameter],
+        requestBody: { required: true, content: json(fieldCreateSchema) },
+        responses: {
+          '201': { description: 'Created', content: json(fieldSchema) },
+          ...errors(400, 401, 409, 422),
+        },
       },
     },
   },

@@ -11,8 +11,12 @@ const page = {
 export const rowsQuerySchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['limit'],
-  properties: { outcome: { type: 'string', enum: ROW_OUTCOMES }, ...page },
+  required: ['limit', 'preview'],
+  properties: {
+    outcome: { type: 'string', enum: ROW_OUTCOMES },
+    preview: { type: 'boolean', default: false },
+    ...page,
+  },
 } as const;
 
 /** `GET /v1/people` query string */

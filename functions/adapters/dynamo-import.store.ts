@@ -1,21 +1,23 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandOutput,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ImportStore, Page } from '../core/ports.js';
+import type { ChunkProgress, ImportStore, Page, ResultSlot } from '../core/ports.js';
 import {
-  type ChunkRef,
+  type Action,
   type Counters,
   type Import,
   type ImportStatus,
   ROW_OUTCOMES,
   type RowOutcome,
   type RowResult,
+  type WorkMessage,
 } from '../core/types.js';
 import { cursors, expiresAt, keys } from './keys.js';
 
@@ -30,22 +32,50 @@ const IMPORT_FIELDS = [
   'chunks_total',
   'chunks_done',
   'counters',
+  'review',
+  'error',
+  'action_id',
+  'surface',
+  'meta',
   'created_at',
   'updated_at',
   'completed_at',
 ] as const;
 
-const toImport = (item: Record<string, unknown>): Import =>
-  Object.fromEntries(IMPORT_FIELDS.map((field) => [field, item[field] ?? null])) as unknown as Import;
+const ACTION_FIELDS = [
+  'id',
+  'import_id',
+  'type',
+  'status',
+  'counters',
+  'chunks_total',
+  'chunks_done',
+  'created_at',
+  'updated_at',
+  'completed_at',
+] as const;
+
+const pick = <T>(item: Record<string, unknown>, fields: readonly string[]): T =>
+  Object.fromEntries(fields.map((field) => [field, item[field] ?? null])) as T;
 
 const toRowResult = (item: Record<string, unknown>): RowResult => ({
   row: item.row as number,
   outcome: item.outcome as RowOutcome,
   person_id: (item.person_id ?? null) as string | null,
   errors: (item.errors ?? []) as RowResult['errors'],
+  ...(item.action_id ? { action_id: item.action_id as string } : {}),
+  ...(item.replaced ? { replaced: item.replaced as RowOutcome } : {}),
+  ...(item.undo ? { undo: item.undo as RowResult['undo'] } : {}),
 });
 
 const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+
+/** `SET counters.#created = counters.#created + :created, ...` for every outcome. */
+const counterAdds = (prefix: string, counters: Counters) => ({
+  expression: ROW_OUTCOMES.map((o) => `counters.#${o} = counters.#${o} + :${prefix}${o}`).join(', '),
+  names: Object.fromEntries(ROW_OUTCOMES.map((o) => [`#${o}`, o])),
+  values: Object.fromEntries(ROW_OUTCOMES.map((o) => [`:${prefix}${o}`, counters[o]])),
+});
 
 export class DynamoImportStore implements ImportStore {
   constructor(
@@ -73,110 +103,209 @@ export class DynamoImportStore implements ImportStore {
     const out = await this.client.send(
       new GetCommand({ TableName: this.table, Key: keys.import(tenantId, id), ConsistentRead: true }),
     );
-    return out.Item ? toImport(out.Item) : null;
+    return out.Item ? pick<Import>(out.Item, IMPORT_FIELDS) : null;
   }
 
-  async transition(tenantId: string, id: string, from: ImportStatus[], to: ImportStatus, now: string) {
-    const names = from.map((_, i) => `:from${i}`);
+  async update(
+    tenantId: string,
+    id: string,
+    from: ImportStatus[],
+    changes: Partial<Omit<Import, 'id' | 'tenant_id'>>,
+    now: string,
+  ): Promise<boolean> {
+    const entries = Object.entries({ ...changes, updated_at: now }).filter(
+      ([, value]) => value !== undefined,
+    );
+    const statuses = from.map((_, i) => `:from${i}`);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.import(tenantId, id),
-          UpdateExpression: 'SET #status = :to, updated_at = :now',
-          ConditionExpression: `#status IN (${names.join(', ')})`,
-          ExpressionAttributeNames: { '#status': 'status' },
+          UpdateExpression: `SET ${entries.map(([key]) => `#${key} = :${key}`).join(', ')}`,
+          ConditionExpression: `#status IN (${statuses.join(', ')})`,
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...Object.fromEntries(entries.map(([key]) => [`#${key}`, key])),
+          },
           ExpressionAttributeValues: {
-            ':to': to,
-            ':now': now,
-            ...Object.fromEntries(from.map((status, i) => [names[i], status])),
+            ...Object.fromEntries(entries.map(([key, value]) => [`:${key}`, value])),
+            ...Object.fromEntries(from.map((status, i) => [statuses[i], status])),
           },
         }),
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error) || error instanceof TransactionCanceledException) return false;
       throw error;
     }
   }
 
-  async completeChunk(ref: ChunkRef, counters: Counters, now: string): Promise<Import> {
-    const adds = ROW_OUTCOMES.map((outcome) => `counters.#${outcome} = counters.#${outcome} + :${outcome}`);
-    try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.import(ref.tenant_id, ref.import_id),
-          // The set of counted chunks makes the addition happen once per chunk, however often it is delivered.
-          UpdateExpression: `SET ${adds.join(', ')}, chunks_done = chunks_done + :one, updated_at = :now ADD chunks_counted :chunk`,
-          ConditionExpression: 'attribute_exists(pk) AND NOT contains(chunks_counted, :index)',
-          ExpressionAttributeNames: Object.fromEntries(ROW_OUTCOMES.map((o) => [`#${o}`, o])),
-          ExpressionAttributeValues: {
-            ...Object.fromEntries(ROW_OUTCOMES.map((o) => [`:${o}`, counters[o]])),
-            ':one': 1,
-            ':now': now,
-            ':chunk': new Set([ref.chunk]),
-            ':index': ref.chunk,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toImport(out.Attributes ?? {});
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const current = await this.get(ref.tenant_id, ref.import_id);
-      if (current === null)
-        throw new Error(`Import ${ref.import_id} vanished while counting chunk ${ref.chunk}`);
-      return current;
-    }
-  }
-
-  async finalize(tenantId: string, id: string, status: ImportStatus, now: string): Promise<boolean> {
+  async startAction(tenantId: string, action: Action, from: ImportStatus[], to: ImportStatus, now: string) {
+    const statuses = from.map((_, i) => `:from${i}`);
     try {
       await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.import(tenantId, id),
-          UpdateExpression: 'SET #status = :status, updated_at = :now, completed_at = :now',
-          ConditionExpression: '#status = :processing AND chunks_done = chunks_total',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':now': now, ':processing': 'processing' },
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.import(tenantId, action.import_id),
+                UpdateExpression:
+                  'SET #status = :to, action_id = :action, chunks_done = :zero, updated_at = :now',
+                ConditionExpression: `#status IN (${statuses.join(', ')})`,
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':to': to,
+                  ':action': action.id,
+                  ':zero': 0,
+                  ':now': now,
+                  ...Object.fromEntries(from.map((status, i) => [statuses[i], status])),
+                },
+              },
+            },
+            { Put: { TableName: this.table, Item: this.actionItem(tenantId, action, now) } },
+          ],
         }),
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (error instanceof TransactionCanceledException) return false;
       throw error;
     }
   }
 
-  async rowResults(tenantId: string, importId: string, from: number, to: number): Promise<RowResult[]> {
-    const results: RowResult[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': keys.import(tenantId, importId).pk,
-            ':from': keys.rowSk(from),
-            ':to': keys.rowSk(to),
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
+  async recordAction(tenantId: string, action: Action): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.table, Item: this.actionItem(tenantId, action, action.created_at) }),
+    );
+  }
+
+  private actionItem(tenantId: string, action: Action, now: string) {
+    return { ...keys.action(tenantId, action.import_id, action.id), ...action, expires_at: expiresAt(now) };
+  }
+
+  async getAction(tenantId: string, importId: string, actionId: string): Promise<Action | null> {
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.action(tenantId, importId, actionId),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? pick<Action>(out.Item, ACTION_FIELDS) : null;
+  }
+
+  async listActions(tenantId: string, importId: string): Promise<Action[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :action)',
+      ExpressionAttributeValues: { ':pk': keys.import(tenantId, importId).pk, ':action': 'ACTION#' },
+    });
+    return items
+      .map((item) => pick<Action>(item, ACTION_FIELDS))
+      .sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  async finishAction(
+    tenantId: string,
+    importId: string,
+    actionId: string,
+    status: Action['status'],
+    now: string,
+    counters?: Counters,
+  ): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.action(tenantId, importId, actionId),
+        UpdateExpression: `SET #status = :status, completed_at = :now, updated_at = :now${counters ? ', counters = :counters' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':now': now,
+          ...(counters ? { ':counters': counters } : {}),
+        },
+      }),
+    );
+  }
+
+  async completeChunk(
+    message: WorkMessage,
+    actionCounters: Counters,
+    importDelta: Counters,
+    now: string,
+  ): Promise<ChunkProgress> {
+    const forAction = counterAdds('a', actionCounters);
+    const forImport = counterAdds('i', importDelta);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              // The set of counted chunks makes this happen once per chunk and action, however often it is delivered.
+              Update: {
+                TableName: this.table,
+                Key: keys.action(message.tenant_id, message.import_id, message.action_id),
+                UpdateExpression: `SET ${forAction.expression}, chunks_done = chunks_done + :one, #status = :running, updated_at = :now ADD chunks_counted :chunk`,
+                ConditionExpression: 'attribute_exists(pk) AND NOT contains(chunks_counted, :index)',
+                ExpressionAttributeNames: { ...forAction.names, '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ...forAction.values,
+                  ':one': 1,
+                  ':now': now,
+                  ':running': 'running',
+                  ':chunk': new Set([message.chunk]),
+                  ':index': message.chunk,
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.import(message.tenant_id, message.import_id),
+                UpdateExpression: `SET ${forImport.expression}, chunks_done = chunks_done + :one, updated_at = :now`,
+                ExpressionAttributeNames: forImport.names,
+                ExpressionAttributeValues: { ...forImport.values, ':one': 1, ':now': now },
+              },
+            },
+          ],
         }),
       );
-      results.push(...(out.Items ?? []).map(toRowResult));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return results;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+    }
+    const [item, action] = await Promise.all([
+      this.get(message.tenant_id, message.import_id),
+      this.getAction(message.tenant_id, message.import_id, message.action_id),
+    ]);
+    if (!item || !action)
+      throw new Error(`Import ${message.import_id} or its action vanished while counting`);
+    return { import: item, action };
+  }
+
+  async rowResults(
+    tenantId: string,
+    importId: string,
+    from: number,
+    to: number,
+    slot: 'row' | 'undo' = 'row',
+  ): Promise<RowResult[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.import(tenantId, importId).pk,
+        ':from': keys.rowSk(from, slot),
+        ':to': keys.rowSk(to, slot),
+      },
+      ConsistentRead: true,
+    });
+    return items.map(toRowResult);
   }
 
   async listRows(
     tenantId: string,
     importId: string,
-    query: { outcome?: RowOutcome; limit: number; cursor?: string },
+    query: { outcome?: RowOutcome; limit: number; cursor?: string; slot?: ResultSlot },
   ): Promise<Page<RowResult>> {
     const items: RowResult[] = [];
     let start = cursors.decode(query.cursor);
@@ -185,11 +314,11 @@ export class DynamoImportStore implements ImportStore {
       const out: QueryCommandOutput = await this.client.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :row)',
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ...(query.outcome === undefined ? {} : { FilterExpression: 'outcome = :outcome' }),
           ExpressionAttributeValues: {
             ':pk': keys.import(tenantId, importId).pk,
-            ':row': 'ROW#',
+            ':prefix': keys.slotPrefix(query.slot ?? 'row'),
             ...(query.outcome === undefined ? {} : { ':outcome': query.outcome }),
           },
           Limit: query.limit - items.length,
@@ -200,5 +329,35 @@ export class DynamoImportStore implements ImportStore {
       start = out.LastEvaluatedKey;
     } while (start && items.length < query.limit);
     return { items, cursor: cursors.encode(start) };
+  }
+
+  async listByWorkspace(tenantId: string, workspace: string, limit: number): Promise<Import[]> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :ws AND begins_with(gsi1sk, :import)',
+        ExpressionAttributeValues: {
+          ':ws': keys.importsOfWorkspace(tenantId, workspace),
+          ':import': 'IMPORT#',
+        },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => pick<Import>(item, IMPORT_FIELDS));
+  }
+
+  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 }

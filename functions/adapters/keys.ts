@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors.js';
+import type { ResultSlot } from '../core/ports.js';
 
 /** DynamoDB key layout. Every key starts with the tenant, so no query can cross tenants. */
 
@@ -9,10 +10,14 @@ export const keys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
   import: (tenantId: string, importId: string) => ({ pk: `T#${tenantId}#IMPORT#${importId}`, sk: 'IMPORT' }),
   importsOfWorkspace: (tenantId: string, workspace: string) => `T#${tenantId}#WS#${workspace}`,
-  rowSk: (row: number) => `ROW#${pad(row, 10)}`,
-  rowResult: (tenantId: string, importId: string, row: number) => ({
+  rowSk: (row: number, slot: 'row' | 'undo' = 'row') => `${slot === 'row' ? 'ROW' : 'UNDO'}#${pad(row, 10)}`,
+  /** A result's sort key: by row for row results and their undo, by person for delete_unmatched. */
+  resultSk: (slot: ResultSlot, row: number, personId: string | null) =>
+    slot === 'row' || slot === 'undo' ? keys.rowSk(row, slot) : `${slot.toUpperCase()}#${personId}`,
+  slotPrefix: (slot: ResultSlot) => (slot === 'row' ? 'ROW#' : `${slot.toUpperCase()}#`),
+  action: (tenantId: string, importId: string, actionId: string) => ({
     pk: `T#${tenantId}#IMPORT#${importId}`,
-    sk: keys.rowSk(row),
+    sk: `ACTION#${actionId}`,
   }),
   person: (tenantId: string, personId: string) => ({ pk: `T#${tenantId}#PERSON#${personId}`, sk: 'PERSON' }),
   peopleOfWorkspace: (tenantId: string, workspace: string) => `T#${tenantId}#WS#${workspace}`,

@@ -1,26 +1,26 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { WorkQueue } from '../core/ports.js';
-import type { ChunkRef } from '../core/types.js';
+import type { WorkMessage } from '../core/types.js';
 
 const SEND_BATCH_MAX = 10;
 const ATTEMPTS = 3;
 
-/** One SQS message per chunk, sent ten at a time; entries SQS refuses are sent again. */
+/** Chunk work goes to the process queue, one message per chunk, ten at a time; analysis to its own queue. */
 export class SqsWorkQueue implements WorkQueue {
   constructor(
     private readonly client: SQSClient,
-    private readonly queueUrl: string,
+    private readonly queues: { process: string; analyze: string },
   ) {}
 
-  async enqueueChunks(refs: ChunkRef[]): Promise<void> {
-    for (let start = 0; start < refs.length; start += SEND_BATCH_MAX) {
-      let entries = refs.slice(start, start + SEND_BATCH_MAX).map((ref) => ({
-        Id: String(ref.chunk),
-        MessageBody: JSON.stringify(ref),
+  async enqueueChunks(messages: WorkMessage[]): Promise<void> {
+    for (let start = 0; start < messages.length; start += SEND_BATCH_MAX) {
+      let entries = messages.slice(start, start + SEND_BATCH_MAX).map((message) => ({
+        Id: String(message.chunk),
+        MessageBody: JSON.stringify(message),
       }));
       for (let attempt = 1; entries.length > 0; attempt++) {
         const out = await this.client.send(
-          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+          new SendMessageBatchCommand({ QueueUrl: this.queues.process, Entries: entries }),
         );
         const failed = new Set((out.Failed ?? []).map((f) => f.Id));
         entries = entries.filter((entry) => failed.has(entry.Id));
@@ -29,5 +29,11 @@ export class SqsWorkQueue implements WorkQueue {
         }
       }
     }
+  }
+
+  async enqueueAnalysis(ref: { tenant_id: string; import_id: string }): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({ QueueUrl: this.queues.analyze, MessageBody: JSON.stringify(ref) }),
+    );
   }
 }

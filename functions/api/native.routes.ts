@@ -1,27 +1,37 @@
 import type { Route } from '@middy/http-router';
+import { type ActionDeps, requestAction } from '../core/actions.js';
 import { type CreateImportDeps, createJsonImport } from '../core/create-import.js';
-import { ValidationError } from '../core/errors.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
 import type { PeopleStore } from '../core/ports.js';
-import { findPeople, getImport, getPerson, listRowResults } from '../core/queries.js';
+import { findPeople, getImport, getPerson, listRowResults, previewRows } from '../core/queries.js';
 import { type HttpEvent, type HttpResult, json, jsonBody, pathParam, queryOf } from './http.js';
 import type { TenantContext } from './middleware.js';
-import { presentImport, presentPeople, presentPerson, presentRows } from './native.presenters.js';
+import { recordToInput } from './native.mapping.js';
+import {
+  presentAction,
+  presentImport,
+  presentPeople,
+  presentPerson,
+  presentPreview,
+  presentRows,
+} from './native.presenters.js';
 import { validate, validators } from './validation.js';
 
-export interface NativeDeps extends CreateImportDeps {
+export interface NativeDeps extends CreateImportDeps, ActionDeps {
   people: PeopleStore;
 }
 
 type Handler = (event: HttpEvent, context: TenantContext) => Promise<HttpResult>;
+export type HttpRoute = { method: Route<HttpEvent, HttpResult>['method']; path: string; handler: Handler };
 
 /** The native API: thin handlers that validate, call one use case and present the result. */
-export function nativeRoutes(deps: NativeDeps): Route<HttpEvent, HttpResult>[] {
+export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
   const createImport: Handler = async (event, { tenant }) => {
     const body = validate(validators.importCreate, jsonBody(event), 'import');
     const created = await createJsonImport(deps, {
       tenantId: tenant.id,
       workspace: body.workspace,
-      records: body.records,
+      rows: body.records.map(recordToInput),
       options: body.options,
     });
     return json(201, presentImport(created), { location: `/v1/imports/${created.id}` });
@@ -31,9 +41,32 @@ export function nativeRoutes(deps: NativeDeps): Route<HttpEvent, HttpResult>[] {
     json(200, presentImport(await getImport(deps.imports, tenant.id, pathParam(event, 'id'))));
 
   const listRows: Handler = async (event, { tenant }) => {
-    const query = validate(validators.rowsQuery, queryOf(event), 'query string');
-    const page = await listRowResults(deps.imports, tenant.id, pathParam(event, 'id'), query);
-    return json(200, presentRows(page));
+    const { preview, ...query } = validate(validators.rowsQuery, queryOf(event), 'query string');
+    const id = pathParam(event, 'id');
+    if (preview)
+      return json(200, presentPreview(await previewRows(deps.imports, deps.chunks, tenant.id, id, query)));
+    return json(200, presentRows(await listRowResults(deps.imports, tenant.id, id, query)));
+  };
+
+  const createAction: Handler = async (event, { tenant }) => {
+    const body = validate(validators.actionCreate, jsonBody(event), 'action');
+    const action = await requestAction(deps, tenant.id, pathParam(event, 'id'), body.type);
+    return json(202, presentAction(action), {
+      location: `/v1/imports/${action.import_id}/actions/${action.id}`,
+    });
+  };
+
+  const listActions: Handler = async (event, { tenant }) => {
+    const item = await getImport(deps.imports, tenant.id, pathParam(event, 'id'));
+    return json(200, { actions: (await deps.imports.listActions(tenant.id, item.id)).map(presentAction) });
+  };
+
+  const showAction: Handler = async (event, { tenant }) => {
+    const id = pathParam(event, 'id');
+    const actionId = pathParam(event, 'action_id');
+    const action = await deps.imports.getAction(tenant.id, id, actionId);
+    if (action === null) throw new NotFoundError('Action', actionId);
+    return json(200, presentAction(action));
   };
 
   const showPerson: Handler = async (event, { tenant }) =>
@@ -60,12 +93,14 @@ export function nativeRoutes(deps: NativeDeps): Route<HttpEvent, HttpResult>[] {
     return json(200, presentPeople(page));
   };
 
-  const routes: { method: Route<HttpEvent, HttpResult>['method']; path: string; handler: Handler }[] = [
+  return [
     { method: 'POST', path: '/v1/imports', handler: createImport },
     { method: 'GET', path: '/v1/imports/{id}', handler: showImport },
     { method: 'GET', path: '/v1/imports/{id}/rows', handler: listRows },
+    { method: 'POST', path: '/v1/imports/{id}/actions', handler: createAction },
+    { method: 'GET', path: '/v1/imports/{id}/actions', handler: listActions },
+    { method: 'GET', path: '/v1/imports/{id}/actions/{action_id}', handler: showAction },
     { method: 'GET', path: '/v1/people', handler: listPeople },
     { method: 'GET', path: '/v1/people/{id}', handler: showPerson },
   ];
-  return routes as Route<HttpEvent, HttpResult>[];
 }

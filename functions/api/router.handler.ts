@@ -1,14 +1,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
-import httpRouterHandler from '@middy/http-router';
+import httpRouterHandler, { type Route } from '@middy/http-router';
 import { createAwsClients } from '../adapters/aws-clients.js';
+import { DynamoFieldStore } from '../adapters/dynamo-field.store.js';
 import { DynamoImportStore } from '../adapters/dynamo-import.store.js';
 import { DynamoPeopleStore } from '../adapters/dynamo-people.store.js';
 import { DynamoTenantStore } from '../adapters/dynamo-tenant.store.js';
 import { S3ChunkStore } from '../adapters/s3-chunk.store.js';
+import { S3SourceStore } from '../adapters/s3-source.store.js';
 import { SqsWorkQueue } from '../adapters/sqs-work.queue.js';
 import { prefixedIds, systemClock } from '../adapters/system.js';
 import { loadConfig } from '../config.js';
+import { fieldRoutes } from './fields.routes.js';
 import { type HttpEvent, type HttpResult, json } from './http.js';
 import { authenticate, errorResponses, type TenantContext } from './middleware.js';
 import { nativeRoutes } from './native.routes.js';
@@ -17,20 +20,31 @@ const config = loadConfig();
 const clients = createAwsClients(config);
 const logger = new Logger({ serviceName: 'intake-api' });
 
+// Fields live in the jobs table with imports: the API may write them, and it may not write people.
+const fields = new DynamoFieldStore(clients.dynamo, config.jobsTable);
+const deps = {
+  imports: new DynamoImportStore(clients.dynamo, config.jobsTable),
+  people: new DynamoPeopleStore(clients.dynamo, config.peopleTable, config.jobsTable),
+  chunks: new S3ChunkStore(clients.s3, config.bucket),
+  sources: new S3SourceStore(clients.s3, config.bucket),
+  fields,
+  queue: new SqsWorkQueue(clients.sqs, { process: config.processQueueUrl, analyze: config.analyzeQueueUrl }),
+  clock: systemClock,
+  ids: prefixedIds('imp'),
+  personIds: prefixedIds('per'),
+};
+
 const routes = [
   { method: 'GET' as const, path: '/health', handler: async () => json(200, { status: 'ok' }) },
-  ...nativeRoutes({
-    imports: new DynamoImportStore(clients.dynamo, config.jobsTable),
-    people: new DynamoPeopleStore(clients.dynamo, config.peopleTable, config.jobsTable),
-    chunks: new S3ChunkStore(clients.s3, config.bucket),
-    queue: new SqsWorkQueue(clients.sqs, config.processQueueUrl),
-    clock: systemClock,
-    ids: prefixedIds('imp'),
-  }),
+  ...nativeRoutes(deps),
+  ...fieldRoutes({ fields }),
 ];
 
 /** The API Lambda: authenticate, route, map errors. */
 export const handler = middy<HttpEvent, HttpResult, Error, TenantContext>()
   .use(errorResponses(logger))
   .use(authenticate(new DynamoTenantStore(clients.dynamo, config.jobsTable)))
-  .handler(httpRouterHandler(routes) as never);
+  .handler(
+    // Route handlers receive the tenant that `authenticate` put on the context, which middy's Route type cannot express.
+    httpRouterHandler(routes as unknown as Route<HttpEvent, HttpResult>[]) as never,
+  );

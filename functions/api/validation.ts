@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
-import { importCreateSchema } from '../../schemas/import-create.schema.js';
+import { actionCreateSchema, importCreateSchema } from '../../schemas/import-create.schema.js';
 import { peopleQuerySchema, rowsQuerySchema } from '../../schemas/queries.schema.js';
 import { type ProblemDetail, ValidationError } from '../core/errors.js';
 
@@ -17,10 +17,12 @@ const queries = new Ajv({
 
 export type ImportCreateBody = FromSchema<typeof importCreateSchema>;
 export type RowsQuery = FromSchema<typeof rowsQuerySchema>;
+export type ActionCreateBody = FromSchema<typeof actionCreateSchema>;
 export type PeopleQuery = FromSchema<typeof peopleQuerySchema>;
 
 export const validators = {
   importCreate: bodies.compile<ImportCreateBody>(importCreateSchema),
+  actionCreate: bodies.compile<ActionCreateBody>(actionCreateSchema),
   rowsQuery: queries.compile<RowsQuery>(rowsQuerySchema),
   peopleQuery: queries.compile<PeopleQuery>(peopleQuerySchema),
 };

@@ -1,58 +1,75 @@
-import { limits } from './limits.js';
-import type { ChunkStore, Clock, IdGenerator, ImportStore, WorkQueue } from './ports.js';
-import { type ChunkRef, emptyCounters, type Import, type ImportOptions, type PersonRecord } from './types.js';
+import type { Clock, IdGenerator, ImportStore, SourceStore, WorkQueue } from './ports.js';
+import { emptyCounters, type Import, type ImportOptions, type RowInput } from './types.js';
 
 export interface CreateImportDeps {
   imports: ImportStore;
-  chunks: ChunkStore;
+  sources: SourceStore;
   queue: WorkQueue;
   clock: Clock;
   ids: IdGenerator;
 }
 
-export interface CreateJsonImport {
-  tenantId: string;
-  workspace: string;
-  records: PersonRecord[];
-  options?: Partial<ImportOptions>;
-}
-
 export const defaultOptions = (): ImportOptions => ({
+  operation: 'upsert',
   match_on: ['external_id', 'email'],
   on_ambiguous_match: 'error',
+  skip_invalid: false,
+  create_missing_fields: true,
+  attributes_only: false,
+  replace_attributes: false,
+  delete_unmatched: false,
   blank_cells: 'ignore',
+  dry_run: false,
+  supersede: 'person',
 });
 
-/** Stores the records as chunks, records the import as queued and sends one message per chunk. */
-export async function createJsonImport(deps: CreateImportDeps, input: CreateJsonImport): Promise<Import> {
-  const now = deps.clock.now();
-  const id = deps.ids.next();
-  const refs: ChunkRef[] = [];
-  for (let start = 0; start < input.records.length; start += limits.chunkRows) {
-    const ref = { tenant_id: input.tenantId, import_id: id, chunk: refs.length };
-    const rows = input.records
-      .slice(start, start + limits.chunkRows)
-      .map((record, i) => ({ row: start + i + 1, record }));
-    await deps.chunks.put(ref, rows);
-    refs.push(ref);
-  }
+export interface NewImport {
+  tenantId: string;
+  workspace: string;
+  options?: Partial<ImportOptions>;
+  surface?: string;
+  meta?: Record<string, unknown>;
+}
 
-  const item: Import = {
-    id,
+export function newImport(
+  deps: Pick<CreateImportDeps, 'clock' | 'ids'>,
+  input: NewImport,
+  format: Import['format'],
+): Import {
+  const now = deps.clock.now();
+  return {
+    id: deps.ids.next(),
     tenant_id: input.tenantId,
     workspace: input.workspace,
-    format: 'json',
-    status: 'queued',
+    format,
+    status: format === 'json' ? 'analyzing' : 'awaiting_upload',
     options: { ...defaultOptions(), ...input.options },
-    total_rows: input.records.length,
-    chunks_total: refs.length,
+    total_rows: 0,
+    chunks_total: 0,
     chunks_done: 0,
     counters: emptyCounters(),
+    review: null,
+    error: null,
+    action_id: null,
+    surface: input.surface ?? 'native',
+    meta: input.meta ?? {},
     created_at: now,
     updated_at: now,
     completed_at: null,
   };
+}
+
+/**
+ * A JSON import: the rows (already engine inputs) are stored as the import's source and analysis
+ * is queued; unless it is a dry run, processing follows analysis.
+ */
+export async function createJsonImport(
+  deps: CreateImportDeps,
+  input: NewImport & { rows: RowInput[] },
+): Promise<Import> {
+  const item = newImport(deps, input, 'json');
+  await deps.sources.putRows(item.tenant_id, item.id, input.rows);
   await deps.imports.create(item);
-  await deps.queue.enqueueChunks(refs);
+  await deps.queue.enqueueAnalysis({ tenant_id: item.tenant_id, import_id: item.id });
   return item;
 }

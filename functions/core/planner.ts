@@ -1,13 +1,12 @@
-import { identifiersOf, identityKey } from './identifiers.js';
+import { describeIdentifier, identityKey, MULTI_VALUED } from './identifiers.js';
 import type {
   Attributes,
-  AttributeValue,
   ChunkRow,
-  IdentifierKind,
-  Identifiers,
+  Identifier,
   ImportOptions,
   Person,
   RowError,
+  RowOutcome,
   RowResult,
 } from './types.js';
 
@@ -21,138 +20,258 @@ export interface MatchContext {
   newPersonId: () => string;
 }
 
-/** A row either writes a person (and its result) or only records its result. */
+/** A row either records its result only, writes a person (create, update, merge) or deletes one. */
 export type RowPlan =
-  | { kind: 'write'; before: Person | null; after: Person; result: RowResult }
-  | { kind: 'record'; result: RowResult };
+  | { kind: 'record'; result: RowResult }
+  | { kind: 'write'; before: Person | null; after: Person; absorbed: Person[]; result: RowResult }
+  | { kind: 'delete'; before: Person; result: RowResult };
 
-const isBlank = (value: AttributeValue | undefined): boolean =>
-  value === null || (typeof value === 'string' && value.trim() === '');
-
-const recordOnly = (
+const record = (
   row: number,
-  outcome: RowResult['outcome'],
+  outcome: RowOutcome,
   errors: RowError[],
   personId: string | null = null,
-): RowPlan => ({ kind: 'record', result: { row, outcome, person_id: personId, errors } });
+): RowPlan => ({
+  kind: 'record',
+  result: { row, outcome, person_id: personId, errors },
+});
+
+const describeAll = (identifiers: Identifier[]): string =>
+  identifiers.length === 0 ? 'the row' : identifiers.map(describeIdentifier).join(', ');
+
+/** The people a row's identifiers point at, in `match_on` priority order, without repeats. */
+function matchesOf(
+  row: ChunkRow,
+  options: ImportOptions,
+  ctx: MatchContext,
+): { person: Person; by: string }[] {
+  const found: { person: Person; by: string }[] = [];
+  const add = (personId: string | undefined, by: string) => {
+    const person = personId === undefined ? undefined : ctx.people.get(personId);
+    if (person !== undefined && !found.some((m) => m.person.id === person.id)) found.push({ person, by });
+  };
+  for (const kind of options.match_on) {
+    if (kind === 'person_id') {
+      add(row.input.person_id, `id '${row.input.person_id}'`);
+      continue;
+    }
+    for (const identifier of row.input.identifiers) {
+      if (identifier.kind === kind)
+        add(ctx.owners.get(identityKey(identifier)), describeIdentifier(identifier));
+    }
+  }
+  return found;
+}
 
 /**
- * Decides what one row does to the people of a workspace. Pure: the caller looks the
- * identifiers up beforehand and writes the plan afterwards.
+ * Decides what one row does to the people of a workspace. Pure: the caller looks identifiers and
+ * people up beforehand and writes the plan afterwards.
  */
-export function planRow({ row, record }: ChunkRow, options: ImportOptions, ctx: MatchContext): RowPlan {
-  const { identifiers, errors } = identifiersOf(record);
-  if (errors.length > 0) return recordOnly(row, 'failed', errors);
-  const kinds = Object.keys(identifiers) as IdentifierKind[];
-  if (kinds.length === 0) {
-    return recordOnly(row, 'failed', [
+export function planRow(row: ChunkRow, options: ImportOptions, ctx: MatchContext): RowPlan {
+  const { input } = row;
+  if (row.errors.length > 0) return record(row.row, options.skip_invalid ? 'skipped' : 'failed', row.errors);
+  if (row.superseded_by !== undefined) {
+    const { row: newer, values } = row.superseded_by;
+    return record(row.row, 'superseded', [
       {
-        code: 'missing_identifier',
-        message: `Row has no identifier: give at least one of ${options.match_on.join(', ')}`,
+        code: 'superseded',
+        message: `Row ${newer} (setting ${JSON.stringify(values)}) overrides this row`,
+        detail: { row: newer, values },
       },
     ]);
   }
 
-  const owner = (kind: IdentifierKind): string | undefined => {
-    const value = identifiers[kind];
-    return value === undefined ? undefined : ctx.owners.get(identityKey(kind, value));
-  };
-
-  const matched: { kind: IdentifierKind; personId: string }[] = [];
-  for (const kind of options.match_on) {
-    const personId = owner(kind);
-    if (personId !== undefined && !matched.some((m) => m.personId === personId)) {
-      matched.push({ kind, personId });
+  // A stale lookup (the owner vanished) is the caller's to retry; it never reaches a write.
+  for (const identifier of input.identifiers) {
+    const owner = ctx.owners.get(identityKey(identifier));
+    if (owner !== undefined && !ctx.people.has(owner)) {
+      return record(row.row, 'failed', [
+        { code: 'stale_identity', message: `Person ${owner} disappeared while the row was being matched` },
+      ]);
     }
   }
 
-  if (matched.length > 1) {
-    const detail = matched.map((m) => `${m.kind} '${identifiers[m.kind]}' matches person ${m.personId}`);
-    return recordOnly(row, options.on_ambiguous_match === 'skip' ? 'skipped' : 'failed', [
-      { code: 'ambiguous_match', message: `Identifiers point at different people: ${detail.join('; ')}` },
-    ]);
+  const matches = matchesOf(row, options, ctx);
+  let absorbed: Person[] = [];
+  if (matches.length > 1) {
+    const detail = matches.map((m) => `${m.by} matches person ${m.person.id}`).join('; ');
+    const error = { code: 'ambiguous_match', message: `Identifiers point at different people: ${detail}` };
+    if (options.on_ambiguous_match === 'error') return record(row.row, 'failed', [error]);
+    if (options.on_ambiguous_match === 'skip') return record(row.row, 'skipped', [error]);
+    absorbed = matches.slice(1).map((m) => m.person);
   }
+  const target = matches[0]?.person ?? null;
 
-  const target = matched[0]?.personId;
-  for (const kind of kinds) {
-    const holder = owner(kind);
-    if (holder !== undefined && holder !== target) {
-      return recordOnly(row, 'failed', [
+  const allowed = new Set([target?.id, ...absorbed.map((p) => p.id)]);
+  for (const identifier of input.identifiers) {
+    const owner = ctx.owners.get(identityKey(identifier));
+    if (owner !== undefined && !allowed.has(owner)) {
+      return record(row.row, 'failed', [
         {
           code: 'identifier_taken',
-          field: kind,
-          message: `${kind} '${identifiers[kind]}' already belongs to person ${holder}`,
+          field: identifier.kind,
+          message: `${describeIdentifier(identifier)} already belongs to person ${owner}`,
         },
       ]);
     }
   }
 
-  const before = target === undefined ? null : (ctx.people.get(target) ?? null);
-  if (target !== undefined && before === null) {
-    // The identity points at a person that no longer exists: treat as a race and let the caller retry.
-    return recordOnly(row, 'failed', [
-      { code: 'stale_identity', message: `Person ${target} disappeared while the row was being matched` },
-    ]);
+  switch (options.operation) {
+    case 'create':
+      if (target !== null) {
+        return record(row.row, 'failed', [
+          { code: 'already_exists', message: `${matches[0]?.by} already belongs to person ${target.id}` },
+        ]);
+      }
+      if (input.person_id !== undefined && ctx.people.has(input.person_id)) {
+        return record(row.row, 'failed', [
+          { code: 'already_exists', message: `A person with id '${input.person_id}' already exists` },
+        ]);
+      }
+      break;
+    case 'update':
+    case 'delete':
+      if (target === null) {
+        const what = input.person_id ? `id '${input.person_id}'` : describeAll(input.identifiers);
+        return record(row.row, 'failed', [{ code: 'not_found', message: `No person found for ${what}` }]);
+      }
+      break;
+    case 'upsert':
+      break;
   }
 
-  const after = applyRecord(before, record, identifiers, options, ctx);
-  if (before !== null && samePerson(before, after)) {
-    return recordOnly(row, 'unchanged', [], before.id);
-  }
-  return {
-    kind: 'write',
-    before,
-    after,
-    result: { row, outcome: before === null ? 'created' : 'updated', person_id: after.id, errors: [] },
-  };
-}
-
-function applyRecord(
-  before: Person | null,
-  record: ChunkRow['record'],
-  identifiers: Identifiers,
-  options: ImportOptions,
-  ctx: MatchContext,
-): Person {
-  const clear = options.blank_cells === 'clear';
-  const pick = (current: string | null, incoming: string | null | undefined): string | null => {
-    if (incoming === undefined) return current;
-    if (isBlank(incoming)) return clear ? null : current;
-    return (incoming as string).trim();
-  };
-
-  const attributes: Attributes = { ...(before?.attributes ?? {}) };
-  for (const [key, value] of Object.entries(record.attributes ?? {})) {
-    if (isBlank(value)) {
-      if (clear) delete attributes[key];
-    } else {
-      attributes[key] = typeof value === 'string' ? value.trim() : value;
+  if (target !== null && input.expected_updated_in_db_at !== undefined) {
+    if (Date.parse(target.updated_in_db_at) > Date.parse(input.expected_updated_in_db_at)) {
+      return record(
+        row.row,
+        'conflict',
+        [
+          {
+            code: 'conflict',
+            field: 'updated_in_db_at',
+            message: `Person ${target.id} was changed at ${target.updated_in_db_at}, after your copy of ${input.expected_updated_in_db_at}`,
+          },
+        ],
+        target.id,
+      );
     }
   }
 
+  if (options.operation === 'delete' && target !== null) {
+    return {
+      kind: 'delete',
+      before: target,
+      result: {
+        row: row.row,
+        outcome: 'deleted',
+        person_id: target.id,
+        errors: [],
+        undo: { before: target, absorbed: [], after_version: null },
+      },
+    };
+  }
+
+  if (options.attributes_only && target === null) {
+    return record(row.row, 'skipped', [
+      {
+        code: 'no_match',
+        message: `No person matched ${describeAll(input.identifiers)}; attributes_only creates nobody`,
+      },
+    ]);
+  }
+
+  const after = applyRow(target, absorbed, row, options, ctx);
+  if (target !== null && absorbed.length === 0 && samePerson(target, after)) {
+    return record(row.row, 'unchanged', [], target.id);
+  }
+  const outcome: RowOutcome = absorbed.length > 0 ? 'merged' : target === null ? 'created' : 'updated';
   return {
-    id: before?.id ?? ctx.newPersonId(),
+    kind: 'write',
+    before: target,
+    after,
+    absorbed,
+    result: {
+      row: row.row,
+      outcome,
+      person_id: after.id,
+      errors: [],
+      undo: { before: target, absorbed, after_version: after.version },
+    },
+  };
+}
+
+/** The person after the row: merged people folded in first, then the row's values. */
+function applyRow(
+  target: Person | null,
+  absorbed: Person[],
+  row: ChunkRow,
+  options: ImportOptions,
+  ctx: MatchContext,
+): Person {
+  const { input } = row;
+  const clear = options.blank_cells === 'clear';
+  let identifiers = [...(target?.identifiers ?? [])];
+  const profile: Attributes = { ...(target?.profile ?? {}) };
+  let attributes: Attributes = { ...(target?.attributes ?? {}) };
+  const contacts = new Set(target?.contacts ?? []);
+
+  for (const other of absorbed) {
+    identifiers.push(...other.identifiers);
+    for (const [key, value] of Object.entries(other.profile)) if (profile[key] == null) profile[key] = value;
+    for (const [key, value] of Object.entries(other.attributes))
+      if (!(key in attributes)) attributes[key] = value;
+    for (const contact of other.contacts) contacts.add(contact);
+  }
+
+  if (!options.attributes_only) {
+    const replaced = new Set<string>();
+    for (const identifier of input.identifiers) {
+      if (identifiers.some((i) => identityKey(i) === identityKey(identifier))) continue;
+      if (!MULTI_VALUED.has(identifier.kind) && !replaced.has(identifier.kind)) {
+        identifiers = identifiers.filter((i) => i.kind !== identifier.kind);
+        replaced.add(identifier.kind);
+      }
+      identifiers.push(identifier);
+    }
+    for (const [key, value] of Object.entries(input.profile)) {
+      if (value !== null) profile[key] = value;
+      else if (clear) profile[key] = null;
+    }
+  }
+
+  if (options.replace_attributes && target !== null) attributes = {};
+  for (const [key, value] of Object.entries(input.attributes)) {
+    if (value !== null) attributes[key] = value;
+    else if (clear) delete attributes[key];
+  }
+
+  return {
+    id: target?.id ?? input.person_id ?? ctx.newPersonId(),
     workspace: ctx.workspace,
-    identifiers: { ...(before?.identifiers ?? {}), ...identifiers },
-    first_name: pick(before?.first_name ?? null, record.first_name),
-    last_name: pick(before?.last_name ?? null, record.last_name),
+    identifiers,
+    profile,
     attributes,
-    version: (before?.version ?? 0) + 1,
-    created_at: before?.created_at ?? ctx.now,
+    contacts: input.contacts && !options.attributes_only ? [...new Set(input.contacts)] : [...contacts],
+    version: (target?.version ?? 0) + 1,
+    created_at: target?.created_at ?? ctx.now,
     updated_in_db_at: ctx.now,
   };
 }
 
 const sameEntries = (a: Record<string, unknown>, b: Record<string, unknown>): boolean => {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+  const keys = Object.keys(a).filter((k) => a[k] !== null);
+  const otherKeys = Object.keys(b).filter((k) => b[k] !== null);
+  return keys.length === otherKeys.length && keys.every((k) => a[k] === b[k]);
 };
+
+const sameList = (a: string[], b: string[]): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
 
 function samePerson(a: Person, b: Person): boolean {
   return (
-    a.first_name === b.first_name &&
-    a.last_name === b.last_name &&
-    sameEntries(a.identifiers, b.identifiers) &&
-    sameEntries(a.attributes, b.attributes)
+    sameEntries(a.profile, b.profile) &&
+    sameEntries(a.attributes, b.attributes) &&
+    sameList(a.identifiers.map(identityKey), b.identifiers.map(identityKey)) &&
+    sameList(a.contacts, b.contacts)
   );
 }

@@ -1,13 +1,16 @@
 /** The interfaces the domain needs from the outside world; adapters implement them. */
 import type {
+  Action,
   ChunkRef,
   ChunkRow,
   Counters,
   Import,
   ImportStatus,
   Person,
+  RowInput,
   RowOutcome,
   RowResult,
+  WorkMessage,
 } from './types.js';
 
 export interface Page<T> {
@@ -16,21 +19,35 @@ export interface Page<T> {
   cursor: string | null;
 }
 
-/** The effect of one row: the person as it was and as it becomes, and the row's result. */
+/**
+ * What a row does to people, written atomically with the row's result: people put (each checked
+ * against the version it had, or absent when new) and people deleted (checked likewise). Identity
+ * items follow: the adapter moves each identifier from its current owner to its new one.
+ */
+export interface Effect {
+  puts: { person: Person; previous: Person | null }[];
+  deletes: Person[];
+}
+
+export const NO_EFFECT: Effect = { puts: [], deletes: [] };
+
+/** Where a result is kept: a row's result, its undo record, or a delete_unmatched deletion (and its undo). */
+export type ResultSlot = 'row' | 'undo' | 'sweep' | 'unsweep';
+
 export interface RowCommit {
   tenantId: string;
   importId: string;
-  before: Person | null;
-  after: Person | null;
+  slot: ResultSlot;
   result: RowResult;
+  effect: Effect;
   now: string;
 }
 
 /**
  * - committed: written;
- * - already_recorded: this row's result exists (an earlier delivery of the chunk wrote it);
+ * - already_recorded: this row's result exists (an earlier delivery wrote it);
  * - identity_taken: another person claimed one of the identifiers in the meantime;
- * - stale: the person changed since it was read.
+ * - stale: a person changed since it was read.
  */
 export type CommitOutcome = 'committed' | 'already_recorded' | 'identity_taken' | 'stale';
 
@@ -40,34 +57,72 @@ export interface PeopleStore {
   getMany(tenantId: string, ids: string[]): Promise<Map<string, Person>>;
   get(tenantId: string, id: string): Promise<Person | null>;
   listByWorkspace(tenantId: string, workspace: string, limit: number, cursor?: string): Promise<Page<Person>>;
-  /** Writes a row's person change, identity claims and result atomically, at most once per row. */
+  /** Writes a row's effect and its result atomically, at most once per row and action. */
   commit(change: RowCommit): Promise<CommitOutcome>;
+}
+
+export interface ChunkProgress {
+  import: Import;
+  action: Action;
 }
 
 export interface ImportStore {
   create(item: Import): Promise<void>;
   get(tenantId: string, id: string): Promise<Import | null>;
-  /** Moves the import from one of `from` to `to`; false when it was not in one of `from`. */
-  transition(
+  /** Sets fields of the import when its status is one of `from`; false when it was not. */
+  update(
     tenantId: string,
     id: string,
+    from: ImportStatus[],
+    changes: Partial<Omit<Import, 'id' | 'tenant_id'>>,
+    now: string,
+  ): Promise<boolean>;
+  /** Records a new action and makes it the import's current one (resetting chunk progress). */
+  startAction(
+    tenantId: string,
+    action: Action,
     from: ImportStatus[],
     to: ImportStatus,
     now: string,
   ): Promise<boolean>;
+  /** Records an action that does no chunk work (cancel), without making it current. */
+  recordAction(tenantId: string, action: Action): Promise<void>;
+  getAction(tenantId: string, importId: string, actionId: string): Promise<Action | null>;
+  listActions(tenantId: string, importId: string): Promise<Action[]>;
+  /** Sets the action's final status (and, when given, its final counters). */
+  finishAction(
+    tenantId: string,
+    importId: string,
+    actionId: string,
+    status: Action['status'],
+    now: string,
+    counters?: Counters,
+  ): Promise<void>;
   /**
-   * Adds a chunk's counters to the import once: a chunk already counted changes nothing.
-   * Returns the import after the call.
+   * Adds a chunk's counters once per action: to the action's own counters and, as a delta, to
+   * the import's. A chunk already counted for the action changes nothing.
    */
-  completeChunk(ref: ChunkRef, counters: Counters, now: string): Promise<Import>;
-  /** Sets the final status when the import is still `processing`; true for the one caller that did it. */
-  finalize(tenantId: string, id: string, status: ImportStatus, now: string): Promise<boolean>;
-  rowResults(tenantId: string, importId: string, from: number, to: number): Promise<RowResult[]>;
+  completeChunk(
+    message: WorkMessage,
+    actionCounters: Counters,
+    importDelta: Counters,
+    now: string,
+  ): Promise<ChunkProgress>;
+  rowResults(
+    tenantId: string,
+    importId: string,
+    from: number,
+    to: number,
+    slot?: 'row' | 'undo',
+  ): Promise<RowResult[]>;
+  /** Every row result, in row order, a page at a time (for sweeps and result files). */
   listRows(
     tenantId: string,
     importId: string,
-    query: { outcome?: RowOutcome; limit: number; cursor?: string },
+    query: { outcome?: RowOutcome; limit: number; cursor?: string; slot?: ResultSlot },
   ): Promise<Page<RowResult>>;
+  /** Imports of a workspace, newest first. */
+  listByWorkspace(tenantId: string, workspace: string, limit: number): Promise<Import[]>;
 }
 
 export interface ChunkStore {
@@ -75,8 +130,15 @@ export interface ChunkStore {
   read(ref: ChunkRef): Promise<ChunkRow[]>;
 }
 
+/** Where an import's source lives until analysis reads it. */
+export interface SourceStore {
+  /** Stores rows that a JSON surface already translated into engine inputs. */
+  putRows(tenantId: string, importId: string, rows: RowInput[]): Promise<void>;
+}
+
 export interface WorkQueue {
-  enqueueChunks(refs: ChunkRef[]): Promise<void>;
+  enqueueChunks(messages: WorkMessage[]): Promise<void>;
+  enqueueAnalysis(ref: { tenant_id: string; import_id: string }): Promise<void>;
 }
 
 export interface Clock {

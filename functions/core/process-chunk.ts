@@ -1,148 +1,135 @@
-import { identifiersOf, identityKey } from './identifiers.js';
-import { planRow, type RowPlan } from './planner.js';
-import type { ChunkStore, Clock, IdGenerator, ImportStore, PeopleStore } from './ports.js';
+import { type ApplyTarget, applyRows, type EngineDeps } from './apply-rows.js';
+import { type FieldStore, inferFieldType } from './fields.js';
+import { finalizeAction } from './finalize.js';
+import { type ChunkStore, type ImportStore, NO_EFFECT } from './ports.js';
+import { revertChunk } from './revert.js';
 import {
-  type ChunkRef,
   type ChunkRow,
+  type Counters,
   emptyCounters,
-  type IdentifierKind,
   type Import,
-  type Person,
+  type RowOutcome,
   type RowResult,
+  type WorkMessage,
 } from './types.js';
 
-export interface ProcessChunkDeps {
+export interface ProcessDeps extends EngineDeps {
   imports: ImportStore;
-  people: PeopleStore;
   chunks: ChunkStore;
-  clock: Clock;
-  ids: IdGenerator;
+  fields: FieldStore;
 }
 
-/** How many times a row is re-planned when a concurrent writer got in first. */
-const MAX_ATTEMPTS = 5;
+const RETRYABLE: ReadonlySet<RowOutcome> = new Set(['failed', 'unprocessed']);
+
+/** Creates the fields a chunk's rows need that do not exist yet (create_missing_fields). */
+async function ensureFields(deps: ProcessDeps, item: Import, rows: ChunkRow[]): Promise<void> {
+  if (!item.options.create_missing_fields) return;
+  const keys = new Map<string, string | number | boolean>();
+  for (const row of rows) {
+    for (const [key, value] of Object.entries(row.input.attributes)) if (value !== null) keys.set(key, value);
+  }
+  if (keys.size === 0) return;
+  const existing = new Set((await deps.fields.list(item.tenant_id, item.workspace)).map((f) => f.key));
+  const missing = [...keys].filter(([key]) => !existing.has(key));
+  if (missing.length > 0) {
+    await deps.fields.ensure(
+      item.tenant_id,
+      item.workspace,
+      missing.map(([key, value]) => ({ key, label: key, type: inferFieldType(value) })),
+    );
+  }
+}
 
 /**
- * Applies one chunk of an import. Safe to run twice, concurrently or after a crash: every row's
- * effect is written together with its result at most once, and the chunk's counters are added
- * to the import once.
+ * Applies one chunk for one action (process or retry_failed; revert has its own path). Safe to
+ * run twice, concurrently or after a crash: each row's effect is written with its result at most
+ * once per action, and the chunk's counters are added once.
  */
-export async function processChunk(deps: ProcessChunkDeps, ref: ChunkRef): Promise<Import | null> {
-  const { imports, chunks } = deps;
-  const current = await imports.get(ref.tenant_id, ref.import_id);
-  if (current === null) return null;
-  if (current.status === 'queued') {
-    await imports.transition(ref.tenant_id, ref.import_id, ['queued'], 'processing', deps.clock.now());
-  } else if (current.status !== 'processing') {
-    return current;
-  }
+export async function processChunk(deps: ProcessDeps, message: WorkMessage): Promise<void> {
+  const { imports } = deps;
+  const item = await imports.get(message.tenant_id, message.import_id);
+  const action = item && (await imports.getAction(message.tenant_id, message.import_id, message.action_id));
+  if (!item || !action || item.action_id !== action.id) return;
+  if (action.type === 'revert') return revertChunk(deps, item, action, message);
 
-  const rows = await chunks.read(ref);
-  const first = rows[0]?.row ?? 0;
+  if (item.status === 'queued') {
+    await imports.update(item.tenant_id, item.id, ['queued'], { status: 'processing' }, deps.clock.now());
+    item.status = 'processing';
+  }
+  const cancelled = item.status === 'cancelled';
+  if (!cancelled && item.status !== 'processing' && item.status !== 'finalizing') return;
+
+  const rows = await deps.chunks.read(message);
+  const first = rows[0]?.row ?? 1;
   const last = rows[rows.length - 1]?.row ?? 0;
-  const done = new Map(
-    (await imports.rowResults(ref.tenant_id, ref.import_id, first, last)).map((r) => [r.row, r]),
-  );
-  const pending = rows.filter((r) => !done.has(r.row));
+  const resultsOf = async () =>
+    rows.length === 0 ? [] : imports.rowResults(item.tenant_id, item.id, first, last);
+  const before = new Map((await resultsOf()).map((r) => [r.row, r]));
+  const due = rows.filter((row) => {
+    const existing = before.get(row.row);
+    if (existing === undefined) return true;
+    return (
+      existing.action_id !== action.id && action.type === 'retry_failed' && RETRYABLE.has(existing.outcome)
+    );
+  });
 
-  const ctx = await lookUp(deps, current, pending);
-  for (const row of pending) {
-    done.set(row.row, await applyRow(deps, current, row, ctx));
+  const target: ApplyTarget = {
+    tenantId: item.tenant_id,
+    importId: item.id,
+    actionId: action.id,
+    workspace: item.workspace,
+    options: item.options,
+    replacing: new Map(
+      due.flatMap((row) => {
+        const previous = before.get(row.row);
+        return previous ? [[row.row, previous.outcome] as const] : [];
+      }),
+    ),
+  };
+  if (cancelled) {
+    // Chunks not started before the cancel are not applied: their rows are unprocessed.
+    for (const row of due) {
+      await deps.people.commit({
+        tenantId: item.tenant_id,
+        importId: item.id,
+        slot: 'row',
+        result: {
+          row: row.row,
+          outcome: 'unprocessed',
+          person_id: null,
+          errors: [],
+          action_id: action.id,
+          ...(target.replacing?.has(row.row) ? { replaced: target.replacing.get(row.row) } : {}),
+        },
+        effect: NO_EFFECT,
+        now: deps.clock.now(),
+      });
+    }
+  } else {
+    await ensureFields(deps, item, due);
+    await applyRows(deps, target, due);
   }
 
-  const counters = emptyCounters();
-  for (const result of done.values()) counters[result.outcome] += 1;
-  const updated = await imports.completeChunk(ref, counters, deps.clock.now());
-  if (updated.status === 'processing' && updated.chunks_done === updated.chunks_total) {
-    const status =
-      updated.counters.failed + updated.counters.unprocessed > 0 ? 'completed_with_errors' : 'completed';
-    await imports.finalize(ref.tenant_id, ref.import_id, status, deps.clock.now());
-    return (await imports.get(ref.tenant_id, ref.import_id)) ?? updated;
+  const after = await resultsOf();
+  const { actionCounters, importDelta } = countChunk(after, action.id);
+  const progress = await imports.completeChunk(message, actionCounters, importDelta, deps.clock.now());
+  if (progress.action.chunks_done >= progress.action.chunks_total) {
+    await finalizeAction(deps, progress.import, progress.action);
   }
-  return updated;
 }
 
-/** Identifier owners and people, looked up in bulk for a set of rows and kept current as rows commit. */
-interface Lookups {
-  owners: Map<string, string>;
-  people: Map<string, Person>;
-}
-
-const keysOf = (rows: ChunkRow[]): string[] => {
-  const keys = new Set<string>();
-  for (const row of rows) {
-    for (const [kind, value] of Object.entries(identifiersOf(row.record).identifiers)) {
-      keys.add(identityKey(kind as IdentifierKind, value));
-    }
+/** This action's outcomes in the chunk, and how the import's per-row outcomes changed. */
+function countChunk(
+  after: RowResult[],
+  actionId: string,
+): { actionCounters: Counters; importDelta: Counters } {
+  const actionCounters = emptyCounters();
+  const importDelta = emptyCounters();
+  for (const result of after) {
+    if (result.action_id !== actionId) continue;
+    actionCounters[result.outcome] += 1;
+    importDelta[result.outcome] += 1;
+    if (result.replaced !== undefined) importDelta[result.replaced] -= 1;
   }
-  return [...keys];
-};
-
-async function lookUp(deps: ProcessChunkDeps, item: Import, rows: ChunkRow[]): Promise<Lookups> {
-  const keys = keysOf(rows);
-  const owners = keys.length > 0 ? await deps.people.owners(item.tenant_id, item.workspace, keys) : new Map();
-  const people = await deps.people.getMany(item.tenant_id, [...new Set(owners.values())]);
-  return { owners, people };
-}
-
-function remember(lookups: Lookups, plan: RowPlan): void {
-  if (plan.kind !== 'write') return;
-  const { before, after } = plan;
-  for (const [kind, value] of Object.entries(before?.identifiers ?? {})) {
-    lookups.owners.delete(identityKey(kind as IdentifierKind, value));
-  }
-  for (const [kind, value] of Object.entries(after.identifiers)) {
-    lookups.owners.set(identityKey(kind as IdentifierKind, value), after.id);
-  }
-  lookups.people.set(after.id, after);
-}
-
-async function applyRow(
-  deps: ProcessChunkDeps,
-  item: Import,
-  row: ChunkRow,
-  lookups: Lookups,
-): Promise<RowResult> {
-  for (let attempt = 1; ; attempt++) {
-    const plan = planRow(row, item.options, {
-      workspace: item.workspace,
-      owners: lookups.owners,
-      people: lookups.people,
-      now: deps.clock.now(),
-      newPersonId: () => deps.ids.next(),
-    });
-    const racing = plan.result.errors.some((e) => e.code === 'stale_identity');
-    const outcome = racing
-      ? 'stale'
-      : await deps.people.commit({
-          tenantId: item.tenant_id,
-          importId: item.id,
-          before: plan.kind === 'write' ? plan.before : null,
-          after: plan.kind === 'write' ? plan.after : null,
-          result: plan.result,
-          now: deps.clock.now(),
-        });
-    if (outcome === 'committed') {
-      remember(lookups, plan);
-      return plan.result;
-    }
-    if (outcome === 'already_recorded') {
-      const [recorded] = await deps.imports.rowResults(item.tenant_id, item.id, row.row, row.row);
-      if (recorded) return recorded;
-    }
-    if (attempt >= MAX_ATTEMPTS) {
-      if (racing) return plan.result;
-      throw new Error(
-        `Row ${row.row} of import ${item.id} kept conflicting with concurrent writers (${outcome})`,
-      );
-    }
-    // Someone else wrote first: look this row's identifiers up again and plan it afresh.
-    const fresh = await lookUp(deps, item, [row]);
-    for (const key of keysOf([row])) {
-      const owner = fresh.owners.get(key);
-      if (owner === undefined) lookups.owners.delete(key);
-      else lookups.owners.set(key, owner);
-    }
-    for (const [id, person] of fresh.people) lookups.people.set(id, person);
-  }
+  return { actionCounters, importDelta };
 }

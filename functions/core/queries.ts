@@ -1,7 +1,8 @@
 import { NotFoundError, ValidationError } from './errors.js';
-import { normalizeIdentifier } from './identifiers.js';
-import type { ImportStore, Page, PeopleStore } from './ports.js';
-import type { IdentifierKind, Import, Person, RowOutcome, RowResult } from './types.js';
+import { identityKey, normalizeIdentifier } from './identifiers.js';
+import { limits } from './limits.js';
+import type { ChunkStore, ImportStore, Page, PeopleStore } from './ports.js';
+import type { IdentifierKind, Import, Person, RowError, RowOutcome, RowResult } from './types.js';
 
 /** Reads of imports and people, scoped to a tenant: another tenant's ids are simply not found. */
 
@@ -48,8 +49,67 @@ export async function findPeople(
       { pointer: kind, message: normalized.error.message },
     ]);
   }
-  const key = `${kind}:${normalized.value}`;
+  const key = identityKey({ kind, value: normalized.value });
   const owner = (await people.owners(tenantId, query.workspace, [key])).get(key);
   const person = owner === undefined ? null : await people.get(tenantId, owner);
   return { items: person === null ? [] : [person], cursor: null };
+}
+
+export interface PreviewRow {
+  row: number;
+  line?: number;
+  outcome: RowOutcome;
+  person_id: string | null;
+  errors: RowError[];
+}
+
+/**
+ * The review, row by row: each row's predicted outcome, read from the analyzed chunks. The cursor
+ * is the next row number.
+ */
+export async function previewRows(
+  imports: ImportStore,
+  chunks: ChunkStore,
+  tenantId: string,
+  id: string,
+  query: { outcome?: RowOutcome; limit: number; cursor?: string },
+): Promise<Page<PreviewRow>> {
+  const item = await getImport(imports, tenantId, id);
+  if (item.review === null) {
+    const message = `Import ${id} has no review yet (it is ${item.status}); analyze it first`;
+    throw new ValidationError(message, [{ pointer: 'preview', message }], 'not_analyzed');
+  }
+  let next = query.cursor === undefined ? 1 : Number(query.cursor);
+  if (!Number.isInteger(next) || next < 1) {
+    const message = 'cursor is not one this API returned; pass next_cursor back unchanged';
+    throw new ValidationError(message, [{ pointer: 'cursor', message }], 'invalid_cursor');
+  }
+  const items: PreviewRow[] = [];
+  while (items.length < query.limit && next <= item.total_rows) {
+    const chunk = Math.floor((next - 1) / limits.chunkRows);
+    const rows = await chunks.read({ tenant_id: tenantId, import_id: id, chunk });
+    for (const row of rows) {
+      if (row.row < next || items.length >= query.limit) continue;
+      next = row.row + 1;
+      const predicted: PreviewRow =
+        row.errors.length > 0
+          ? {
+              row: row.row,
+              outcome: item.options.skip_invalid ? 'skipped' : 'failed',
+              person_id: null,
+              errors: row.errors,
+            }
+          : {
+              row: row.row,
+              outcome: row.predicted?.outcome ?? 'unprocessed',
+              person_id: row.predicted?.person_id ?? null,
+              errors: row.predicted?.errors ?? [],
+            };
+      if (row.line !== undefined) predicted.line = row.line;
+      if (query.outcome === undefined || predicted.outcome === query.outcome) items.push(predicted);
+    }
+    if (rows.length === 0) break;
+    if (items.length < query.limit) next = Math.max(next, (chunk + 1) * limits.chunkRows + 1);
+  }
+  return { items, cursor: next <= item.total_rows ? String(next) : null };
 }

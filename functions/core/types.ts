@@ -32,6 +32,7 @@ export const ROW_OUTCOMES = [
   'deleted',
   'skipped',
   'superseded',
+  'conflict',
   'failed',
   'unprocessed',
 ] as const;
@@ -39,11 +40,30 @@ export type RowOutcome = (typeof ROW_OUTCOMES)[number];
 
 export type Counters = Record<RowOutcome, number>;
 
-export const IDENTIFIER_KINDS = ['external_id', 'email'] as const;
+/** Kinds of identifier a person can hold; xAPI's inverse functional identifiers among them. */
+export const IDENTIFIER_KINDS = [
+  'external_id',
+  'email',
+  'applicant_cas_id',
+  'mbox',
+  'mbox_sha1sum',
+  'openid',
+  'account',
+] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
-/** A person's identifiers: at most one normalized value per kind. */
-export type Identifiers = Partial<Record<IdentifierKind, string>>;
+/** What a row can be matched on: an identifier, or the person's own id. */
+export const MATCH_KINDS = [...IDENTIFIER_KINDS, 'person_id'] as const;
+export type MatchKind = (typeof MATCH_KINDS)[number];
+
+/**
+ * An identifier. Values are normalized (emails lower-cased, mbox as `mailto:`...); an account's
+ * value is the JSON array `[homePage, name]`.
+ */
+export interface Identifier {
+  kind: IdentifierKind;
+  value: string;
+}
 
 export type AttributeValue = string | number | boolean | null;
 export type Attributes = Record<string, AttributeValue>;
@@ -51,23 +71,30 @@ export type Attributes = Record<string, AttributeValue>;
 export interface Person {
   id: string;
   workspace: string;
-  identifiers: Identifiers;
-  first_name: string | null;
-  last_name: string | null;
+  identifiers: Identifier[];
+  /** Built-in profile fields: first_name, last_name and the other documented person attributes. */
+  profile: Attributes;
+  /** Values of the workspace's typed fields, by field key. */
   attributes: Attributes;
+  /** Ids of related contacts (MPDX). */
+  contacts: string[];
   /** Incremented on every write; a write based on an older version is refused. */
   version: number;
   created_at: string;
   updated_in_db_at: string;
 }
 
-/** One input row, as the client sent it (before normalization). */
-export interface PersonRecord {
-  external_id?: string | null;
-  email?: string | null;
-  first_name?: string | null;
-  last_name?: string | null;
-  attributes?: Attributes;
+/** One row's wishes, in the engine's terms; every surface translates its own shapes into this. */
+export interface RowInput {
+  identifiers: Identifier[];
+  /** Target a person by id (match kind `person_id`). */
+  person_id?: string;
+  profile: Attributes;
+  attributes: Attributes;
+  /** Replaces the person's related contacts when given. */
+  contacts?: string[];
+  /** The client's copy was read at this time: a newer stored person is a conflict, not an overwrite. */
+  expected_updated_in_db_at?: string;
 }
 
 export interface RowError {
@@ -75,6 +102,17 @@ export interface RowError {
   /** The field (JSON key or CSV column) the error is about, when there is one. */
   field?: string;
   message: string;
+  /** Structured detail a surface may format its own way (e.g. the newer row that supersedes this one). */
+  detail?: Record<string, unknown>;
+}
+
+/** What a row changed, kept so `revert` can undo it. */
+export interface Undo {
+  before: Person | null;
+  /** People merged into the row's person and deleted. */
+  absorbed: Person[];
+  /** The person's version right after the row; a different version later means it changed since. */
+  after_version: number | null;
 }
 
 export interface RowResult {
@@ -82,40 +120,128 @@ export interface RowResult {
   outcome: RowOutcome;
   person_id: string | null;
   errors: RowError[];
+  /** The action (process, retry, revert) that produced this result. */
+  action_id?: string;
+  /** The outcome this result replaced (a retry re-running a failed row). */
+  replaced?: RowOutcome;
+  undo?: Undo;
 }
 
+export const OPERATIONS = ['upsert', 'create', 'update', 'delete'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
 export interface ImportOptions {
-  match_on: IdentifierKind[];
-  on_ambiguous_match: 'error' | 'skip';
+  operation: Operation;
+  match_on: MatchKind[];
+  on_ambiguous_match: 'error' | 'skip' | 'merge';
+  skip_invalid: boolean;
+  create_missing_fields: boolean;
+  attributes_only: boolean;
+  replace_attributes: boolean;
+  delete_unmatched: boolean;
   blank_cells: 'ignore' | 'clear';
+  dry_run: boolean;
+  /**
+   * When a later row of the import supersedes an earlier one: `person` — any later row for the
+   * same person; `attribute` — a later row for the same person that sets the same attributes
+   * (WebAdmit's one-answer-per-row batches).
+   */
+  supersede: 'person' | 'attribute';
 }
+
+export interface Review {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  merged: number;
+  deleted: number;
+  skipped: number;
+  invalid: number;
+  ambiguous: number;
+  superseded: number;
+  conflict: number;
+  /** People `delete_unmatched` would delete. */
+  unmatched_deletions: number;
+}
+
+export interface ImportError {
+  code: string;
+  message: string;
+  rows?: number[];
+}
+
+export type ImportFormat = 'json' | 'csv';
 
 export interface Import {
   id: string;
   tenant_id: string;
   workspace: string;
-  format: 'json';
+  format: ImportFormat;
   status: ImportStatus;
   options: ImportOptions;
   total_rows: number;
   chunks_total: number;
   chunks_done: number;
   counters: Counters;
+  review: Review | null;
+  error: ImportError | null;
+  /** The action currently applying chunks (process, retry_failed or revert). */
+  action_id: string | null;
+  /** Which API created it: `native`, or a compatible surface's name. */
+  surface: string;
+  /** Surface-specific data (Learning Locker's title, WebAdmit's program...). */
+  meta: Record<string, unknown>;
   created_at: string;
   updated_at: string;
   completed_at: string | null;
 }
 
-/** A chunk of rows, the unit of work of a worker. Row numbers are 1-based. */
+export const ACTION_TYPES = ['process', 'retry_failed', 'revert', 'cancel'] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+export type ActionStatus =
+  | 'queued'
+  | 'running'
+  | 'completed'
+  | 'completed_with_errors'
+  | 'failed'
+  | 'cancelled';
+
+export interface Action {
+  id: string;
+  import_id: string;
+  type: ActionType;
+  status: ActionStatus;
+  counters: Counters;
+  chunks_total: number;
+  chunks_done: number;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+/** A row as analysis leaves it in a chunk: normalized input, errors, and the review's prediction. */
 export interface ChunkRow {
   row: number;
-  record: PersonRecord;
+  /** Physical line in the source file (CSV), when there is one. */
+  line?: number;
+  /** The original cells, for the error file. */
+  source?: Record<string, string>;
+  input: RowInput;
+  /** Why the row is invalid; an invalid row is never applied. */
+  errors: RowError[];
+  superseded_by?: { row: number; values: Record<string, unknown> };
+  predicted?: { outcome: RowOutcome; person_id: string | null; errors: RowError[] };
 }
 
 export interface ChunkRef {
   tenant_id: string;
   import_id: string;
   chunk: number;
+}
+
+export interface WorkMessage extends ChunkRef {
+  action_id: string;
 }
 
 export const emptyCounters = (): Counters =>

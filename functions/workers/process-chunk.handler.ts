@@ -2,13 +2,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSHandler, SQSRecord } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws-clients.js';
+import { DynamoFieldStore } from '../adapters/dynamo-field.store.js';
 import { DynamoImportStore } from '../adapters/dynamo-import.store.js';
 import { DynamoPeopleStore } from '../adapters/dynamo-people.store.js';
 import { S3ChunkStore } from '../adapters/s3-chunk.store.js';
 import { prefixedIds, systemClock } from '../adapters/system.js';
 import { loadConfig } from '../config.js';
 import { processChunk } from '../core/process-chunk.js';
-import { parseChunkRef } from './messages.js';
+import { parseWorkMessage } from './messages.js';
 
 const config = loadConfig();
 const clients = createAwsClients(config);
@@ -19,14 +20,15 @@ const deps = {
   imports: new DynamoImportStore(clients.dynamo, config.jobsTable),
   people: new DynamoPeopleStore(clients.dynamo, config.peopleTable, config.jobsTable),
   chunks: new S3ChunkStore(clients.s3, config.bucket),
+  fields: new DynamoFieldStore(clients.dynamo, config.jobsTable),
   clock: systemClock,
-  ids: prefixedIds('per'),
+  personIds: prefixedIds('per'),
 };
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  const ref = parseChunkRef(record.body);
-  const result = await processChunk(deps, ref);
-  logger.info('Chunk processed', { ...ref, status: result?.status, chunks_done: result?.chunks_done });
+  const message = parseWorkMessage(record.body);
+  await processChunk(deps, message);
+  logger.info('Chunk processed', { ...message });
 };
 
 /** Applies chunks from the process queue; a failed chunk is reported alone and redelivered. */

@@ -20,7 +20,7 @@ export default async function globalSetup(): Promise<void> {
       INTAKE_DEV_API_KEY: apiKey,
       INTAKE_STATE_FILE: TEST_STATE_FILE,
       // Short, so redelivery and dead-letter tests do not wait minutes.
-      INTAKE_VISIBILITY_TIMEOUT_SECONDS: '4',
+      INTAKE_VISIBILITY_TIMEOUTS: 'process=4',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -36,9 +36,10 @@ describe('Native JSON imports', () => {
 
     const { created, done, rows } = await runImport(workspace, records);
 
-    expect(created).toMatchObject({ status: 'queued', workspace, format: 'json', total_rows: 3 });
+    expect(created).toMatchObject({ status: 'analyzing', workspace, format: 'json', review: null });
     expect(typeof created.created_at).toBe('string');
     expect(done.status).toBe('completed');
+    expect(done).toMatchObject({ total_rows: 3, review: expect.objectContaining({ rows: 3, created: 3 }) });
     expect(done.counters).toMatchObject({ processed: 3, created: 3, updated: 0, failed: 0 });
     expect(rows.map((r) => [r.row, r.outcome])).toEqual([
       [1, 'created'],
@@ -69,15 +70,15 @@ describe('Native JSON imports', () => {
     const second = await runImport(workspace, [
       { external_id: 'u-1', first_name: 'Uno' },
       { email: 'TWO@example.com', external_id: 'u-2' },
-      { external_id: 'u-1', email: 'one@example.com', first_name: 'Uno' },
     ]);
+    const third = await runImport(workspace, [{ external_id: 'u-1', email: 'one@example.com', first_name: 'Uno' }]);
 
     expect(second.rows.map((r) => [r.outcome, r.person_id])).toEqual([
       ['updated', one?.person_id],
       ['updated', two?.person_id],
-      ['unchanged', one?.person_id],
     ]);
-    expect(second.done.counters).toMatchObject({ updated: 2, unchanged: 1, created: 0 });
+    expect(second.done.counters).toMatchObject({ updated: 2, created: 0 });
+    expect(third.rows.map((r) => [r.outcome, r.person_id])).toEqual([['unchanged', one?.person_id]]);
     const byExternalId = await call<{ people: Body[] }>(
       'GET',
       `/v1/people?workspace=${workspace}&external_id=u-2`,
@@ -109,26 +110,34 @@ describe('Native JSON imports', () => {
     expect(skipped.rows[0]?.outcome).toBe('skipped');
   });
 
-  it('reports invalid rows with the field and goes on with the others', async () => {
+  it('fails the whole import before writing anything when rows are invalid, naming the rows', async () => {
     const workspace = freshWorkspace('invalid');
-    const { done, rows } = await runImport(workspace, [
-      { email: 'not-an-email' },
-      { first_name: 'Nobody' },
-      { email: 'ok@example.com' },
-    ]);
+    const records = [{ email: 'not-an-email' }, { first_name: 'Nobody' }, { email: 'ok@example.com' }];
+
+    const { done, rows } = await runImport(workspace, records);
+    const people = await call<{ people: Body[] }>('GET', `/v1/people?workspace=${workspace}`);
 
     expect(done).toMatchObject({
-      status: 'completed_with_errors',
-      counters: expect.objectContaining({ failed: 2, created: 1 }),
+      status: 'failed',
+      error: { code: 'invalid_rows', rows: [1, 2] },
+      review: expect.objectContaining({ invalid: 2, created: 1 }),
     });
+    expect(rows).toEqual([]);
+    expect(people.body.people).toEqual([]);
+  });
+
+  it('skips invalid rows with their field and message under skip_invalid, and goes on with the others', async () => {
+    const workspace = freshWorkspace('skip-invalid');
+    const records = [{ email: 'not-an-email' }, { first_name: 'Nobody' }, { email: 'ok@example.com' }];
+
+    const { done, rows } = await runImport(workspace, records, { skip_invalid: true });
+
+    expect(done).toMatchObject({ status: 'completed', counters: expect.objectContaining({ skipped: 2, created: 1 }) });
     expect(rows[0]).toMatchObject({
-      outcome: 'failed',
+      outcome: 'skipped',
       errors: [{ code: 'invalid_email', field: 'email', message: "'not-an-email' is not an email address" }],
     });
-    expect(rows[1]).toMatchObject({
-      outcome: 'failed',
-      errors: [expect.objectContaining({ code: 'missing_identifier' })],
-    });
+    expect(rows[1]).toMatchObject({ outcome: 'skipped', errors: [expect.objectContaining({ code: 'missing_identifier' })] });
   });
 
   it('refuses to give an email to a second person when matching on external_id only', async () => {
@@ -148,7 +157,7 @@ describe('Native JSON imports', () => {
   it('pages through row results with a cursor and filters them by outcome', async () => {
     const workspace = freshWorkspace('pages');
     const records = Array.from({ length: 5 }, (_, i) => ({ external_id: `p-${i}` }));
-    const { created } = await runImport(workspace, [...records, { email: 'broken' }]);
+    const { created } = await runImport(workspace, [...records, { email: 'broken' }], { skip_invalid: true });
     const path = `/v1/imports/${created.id}/rows`;
 
     const page1 = await call<{ rows: Row[]; next_cursor: string | null }>('GET', `${path}?limit=4`);
@@ -156,7 +165,7 @@ describe('Native JSON imports', () => {
       'GET',
       `${path}?limit=4&cursor=${page1.body.next_cursor}`,
     );
-    const failed = await call<{ rows: Row[] }>('GET', `${path}?outcome=failed`);
+    const failed = await call<{ rows: Row[] }>('GET', `${path}?outcome=skipped`);
 
     expect(page1.body.rows.map((r) => r.row)).toEqual([1, 2, 3, 4]);
     expect(page2.body.rows.map((r) => r.row)).toEqual([5, 6]);

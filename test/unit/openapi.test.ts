@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type FieldDeps, fieldRoutes } from '../../functions/api/fields.routes.js';
 import { type NativeDeps, nativeRoutes } from '../../functions/api/native.routes.js';
 import { openApiDocument } from '../../schemas/openapi.js';
 
@@ -10,7 +11,9 @@ describe('OpenAPI document', () => {
   });
 
   it('documents every route the router serves, and no route it does not', () => {
-    const served = nativeRoutes({} as NativeDeps).map((route) => `${route.method} ${route.path}`);
+    const served = [...nativeRoutes({} as NativeDeps), ...fieldRoutes({} as FieldDeps)].map(
+      (route) => `${route.method} ${route.path}`,
+    );
     const documented = Object.entries(openApiDocument.paths)
       .flatMap(([path, operations]) =>
         Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),

@@ -1,0 +1,245 @@
+import { startProcessing } from './actions.js';
+import { applyRows } from './apply-rows.js';
+import { IntakeError } from './errors.js';
+import type { Field, FieldStore } from './fields.js';
+import { identityKey } from './identifiers.js';
+import { LastRowIndex } from './identity-index.js';
+import { limits } from './limits.js';
+import { normalizeRow } from './normalize-row.js';
+import type { ChunkStore, Clock, IdGenerator, ImportStore, PeopleStore, WorkQueue } from './ports.js';
+import type { ChunkRef, ChunkRow, Import, Review, RowError, RowInput } from './types.js';
+
+/** A row as a source yields it: an engine input already (JSON surfaces), or cells to map (CSV). */
+export interface RawRow {
+  row: number;
+  line?: number;
+  cells?: Record<string, string>;
+  input?: RowInput;
+  errors: RowError[];
+}
+
+/** Reads an import's uploaded source, streaming. Whole-file problems throw a SourceError. */
+export interface SourceReader {
+  read(item: Import): AsyncIterable<RawRow>;
+}
+
+/** The file cannot be imported at all (encoding, headers, size...). */
+export class SourceError extends IntakeError {
+  constructor(
+    code: string,
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message, code);
+    this.name = 'SourceError';
+  }
+}
+
+/** Turns CSV cells into an engine input using the import's structure (the CSV pipeline provides it). */
+export type CellMapper = (
+  item: Import,
+  cells: Record<string, string>,
+) => { input: RowInput; label: (path: string) => string };
+
+export interface AnalyzeDeps {
+  imports: ImportStore;
+  chunks: ChunkStore;
+  fields: FieldStore;
+  people: PeopleStore;
+  queue: WorkQueue;
+  source: SourceReader;
+  mapCells?: CellMapper;
+  clock: Clock;
+  /** Ids for actions. */
+  ids: IdGenerator;
+  personIds: IdGenerator;
+}
+
+/** The keys under which a later row supersedes an earlier one. */
+function supersedeKeys(row: ChunkRow, mode: Import['options']['supersede']): string[] {
+  const identities = row.input.identifiers.map(identityKey);
+  if (row.input.person_id) identities.push(`person_id:${row.input.person_id}`);
+  if (mode === 'person') return identities;
+  const keys = [...Object.keys(row.input.profile), ...Object.keys(row.input.attributes)];
+  return identities.flatMap((identity) => keys.map((key) => `${identity}|${key}`));
+}
+
+const valuesOf = (input: RowInput): Record<string, unknown> => {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of [...Object.entries(input.profile), ...Object.entries(input.attributes)]) {
+    if (value !== null) values[key] = value;
+  }
+  return values;
+};
+
+/**
+ * Analysis: streams the source once to validate and normalize every row into chunks, then reads
+ * the chunks back to mark superseded rows and predict each row's outcome (the review). Writes
+ * nothing to people. Ends `ready`, or starts processing when the import is not a dry run.
+ */
+export async function analyzeImport(
+  deps: AnalyzeDeps,
+  ref: { tenant_id: string; import_id: string },
+): Promise<void> {
+  const item = await deps.imports.get(ref.tenant_id, ref.import_id);
+  if (!item || item.status !== 'analyzing') return;
+  const fields = new Map<string, Field>(
+    (await deps.fields.list(item.tenant_id, item.workspace)).map((f) => [f.key, f]),
+  );
+  const index = new LastRowIndex();
+  const chunkRef = (chunk: number): ChunkRef => ({ tenant_id: item.tenant_id, import_id: item.id, chunk });
+
+  let total = 0;
+  let chunks = 0;
+  let buffer: ChunkRow[] = [];
+  const flush = async () => {
+    if (buffer.length === 0) return;
+    await deps.chunks.put(chunkRef(chunks++), buffer);
+    buffer = [];
+  };
+  try {
+    for await (const raw of deps.source.read(item)) {
+      const mapped = raw.input
+        ? { input: raw.input, label: undefined }
+        : deps.mapCells && raw.cells
+          ? deps.mapCells(item, raw.cells)
+          : { input: { identifiers: [], profile: {}, attributes: {} }, label: undefined };
+      const normalized = normalizeRow(mapped.input, { fields, options: item.options, label: mapped.label });
+      const row: ChunkRow = {
+        row: raw.row,
+        ...(raw.line !== undefined ? { line: raw.line } : {}),
+        ...(raw.cells ? { source: raw.cells } : {}),
+        input: normalized.input,
+        errors: [...raw.errors, ...normalized.errors],
+      };
+      if (row.errors.length === 0)
+        for (const key of supersedeKeys(row, item.options.supersede)) index.set(key, row.row);
+      buffer.push(row);
+      total += 1;
+      if (buffer.length >= limits.chunkRows) await flush();
+    }
+    await flush();
+    // An import of zero rows still has one (empty) chunk, so it flows through processing like any other.
+    if (chunks === 0) await deps.chunks.put(chunkRef(chunks++), []);
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    await deps.imports.update(
+      item.tenant_id,
+      item.id,
+      ['analyzing'],
+      {
+        status: 'failed',
+        error: { code: error.code, message: error.message, ...(error.line ? { rows: [error.line] } : {}) },
+        completed_at: deps.clock.now(),
+      },
+      deps.clock.now(),
+    );
+    return;
+  }
+
+  const review = await reviewChunks(deps, item, chunks, index, chunkRef);
+  const analyzed: Partial<Import> = { total_rows: total, chunks_total: chunks, review };
+  if (item.options.dry_run) {
+    await deps.imports.update(
+      item.tenant_id,
+      item.id,
+      ['analyzing'],
+      { ...analyzed, status: 'ready' },
+      deps.clock.now(),
+    );
+    return;
+  }
+  await startProcessing(deps, { ...item, ...analyzed }, ['analyzing']);
+}
+
+async function reviewChunks(
+  deps: AnalyzeDeps,
+  item: Import,
+  chunks: number,
+  index: LastRowIndex,
+  chunkRef: (chunk: number) => ChunkRef,
+): Promise<Review> {
+  const review: Review = {
+    rows: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    merged: 0,
+    deleted: 0,
+    skipped: 0,
+    invalid: 0,
+    ambiguous: 0,
+    superseded: 0,
+    conflict: 0,
+    unmatched_deletions: 0,
+  };
+  const matched = new Set<string>();
+  const cache = new Map<number, ChunkRow[]>();
+  const chunkOf = async (chunk: number): Promise<ChunkRow[]> => {
+    const cached = cache.get(chunk);
+    if (cached) return cached;
+    const rows = await deps.chunks.read(chunkRef(chunk));
+    if (cache.size > 4) cache.delete(cache.keys().next().value as number);
+    cache.set(chunk, rows);
+    return rows;
+  };
+  const rowAt = async (row: number): Promise<ChunkRow | undefined> => {
+    // Chunks hold consecutive rows, limits.chunkRows each, in order.
+    const rows = await chunkOf(Math.floor((row - 1) / limits.chunkRows));
+    return rows.find((r) => r.row === row);
+  };
+
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const rows = await chunkOf(chunk);
+    for (const row of rows) {
+      if (row.errors.length > 0) continue;
+      const newer = Math.max(
+        0,
+        ...supersedeKeys(row, item.options.supersede).map((key) => index.last(key) ?? 0),
+      );
+      const everyKey = item.options.supersede === 'attribute';
+      const covered = everyKey
+        ? supersedeKeys(row, 'attribute').every((key) => (index.last(key) ?? 0) > row.row)
+        : newer > row.row;
+      if (covered && newer > row.row) {
+        const later = await rowAt(newer);
+        row.superseded_by = { row: newer, values: later ? valuesOf(later.input) : {} };
+      }
+    }
+    const predicted = await applyRows(
+      deps,
+      {
+        tenantId: item.tenant_id,
+        importId: item.id,
+        actionId: 'review',
+        workspace: item.workspace,
+        options: item.options,
+      },
+      rows,
+      { dryRun: true },
+    );
+    predicted.forEach(({ result, person }, i) => {
+      const row = rows[i];
+      if (!row) return;
+      row.predicted = { outcome: result.outcome, person_id: result.person_id, errors: result.errors };
+      review.rows += 1;
+      if (row.errors.length > 0) review.invalid += 1;
+      else if (result.outcome === 'superseded') review.superseded += 1;
+      else if (result.outcome !== 'failed' && result.outcome !== 'unprocessed') review[result.outcome] += 1;
+      if (result.errors.some((e) => e.code === 'ambiguous_match')) review.ambiguous += 1;
+      if (person && result.outcome !== 'created') matched.add(person.id);
+      for (const other of result.undo?.absorbed ?? []) matched.add(other.id);
+    });
+    await deps.chunks.put(chunkRef(chunk), rows);
+  }
+
+  if (item.options.delete_unmatched) {
+    let cursor: string | undefined;
+    do {
+      const page = await deps.people.listByWorkspace(item.tenant_id, item.workspace, 500, cursor);
+      review.unmatched_deletions += page.items.filter((p) => !matched.has(p.id)).length;
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+  }
+  return review;
+}

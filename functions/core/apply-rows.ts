@@ -1,0 +1,155 @@
+import { identityKey } from './identifiers.js';
+import { planRow, type RowPlan } from './planner.js';
+import { type Clock, type Effect, type IdGenerator, NO_EFFECT, type PeopleStore } from './ports.js';
+import type { ChunkRow, ImportOptions, Person, RowOutcome, RowResult } from './types.js';
+
+export interface EngineDeps {
+  people: PeopleStore;
+  clock: Clock;
+  /** Ids for new people. */
+  personIds: IdGenerator;
+}
+
+export interface ApplyTarget {
+  tenantId: string;
+  importId: string;
+  actionId: string;
+  workspace: string;
+  options: ImportOptions;
+  /** Rows whose earlier result this action replaces, with that result's outcome. */
+  replacing?: ReadonlyMap<number, RowOutcome>;
+}
+
+export interface AppliedRow {
+  result: RowResult;
+  /** The person as the row left it (for a delete: as it was), when the row concerns one. */
+  person: Person | null;
+}
+
+/** How many times a row is re-planned when a concurrent writer got in first. */
+const MAX_ATTEMPTS = 5;
+
+/** Identifier owners and people, looked up in bulk for a set of rows and kept current as rows commit. */
+interface Lookups {
+  owners: Map<string, string>;
+  people: Map<string, Person>;
+}
+
+const keysOf = (rows: ChunkRow[]): string[] => [
+  ...new Set(rows.flatMap((row) => row.input.identifiers.map(identityKey))),
+];
+
+async function lookUp(deps: EngineDeps, target: ApplyTarget, rows: ChunkRow[]): Promise<Lookups> {
+  const keys = keysOf(rows);
+  const owners =
+    keys.length > 0 ? await deps.people.owners(target.tenantId, target.workspace, keys) : new Map();
+  const ids = new Set<string>(owners.values());
+  for (const row of rows) if (row.input.person_id) ids.add(row.input.person_id);
+  const found = await deps.people.getMany(target.tenantId, [...ids]);
+  // A person of another workspace is not one this import can see.
+  const people = new Map([...found].filter(([, person]) => person.workspace === target.workspace));
+  return { owners, people };
+}
+
+function remember(lookups: Lookups, plan: RowPlan): void {
+  const forget = (person: Person) => {
+    for (const identifier of person.identifiers) lookups.owners.delete(identityKey(identifier));
+    lookups.people.delete(person.id);
+  };
+  if (plan.kind === 'delete') forget(plan.before);
+  if (plan.kind !== 'write') return;
+  if (plan.before) forget(plan.before);
+  for (const person of plan.absorbed) forget(person);
+  for (const identifier of plan.after.identifiers) lookups.owners.set(identityKey(identifier), plan.after.id);
+  lookups.people.set(plan.after.id, plan.after);
+}
+
+const effectOf = (plan: RowPlan): Effect =>
+  plan.kind === 'write'
+    ? { puts: [{ person: plan.after, previous: plan.before }], deletes: plan.absorbed }
+    : plan.kind === 'delete'
+      ? { puts: [], deletes: [plan.before] }
+      : NO_EFFECT;
+
+const personOf = (plan: RowPlan, lookups: Lookups): Person | null =>
+  plan.kind === 'write'
+    ? plan.after
+    : plan.kind === 'delete'
+      ? plan.before
+      : plan.result.person_id
+        ? (lookups.people.get(plan.result.person_id) ?? null)
+        : null;
+
+/**
+ * The engine: looks the rows' identifiers up in bulk, plans each row in order against what the
+ * earlier rows did, and commits each row's effect with its result. A row that loses a race with
+ * another writer is looked up again and re-planned. A dry run plans the same way and writes nothing
+ * (the review).
+ */
+export async function applyRows(
+  deps: EngineDeps,
+  target: ApplyTarget,
+  rows: ChunkRow[],
+  mode: { dryRun: boolean } = { dryRun: false },
+): Promise<AppliedRow[]> {
+  const lookups = await lookUp(deps, target, rows);
+  const applied: AppliedRow[] = [];
+  for (const row of rows) applied.push(await applyRow(deps, target, row, lookups, mode.dryRun));
+  return applied;
+}
+
+async function applyRow(
+  deps: EngineDeps,
+  target: ApplyTarget,
+  row: ChunkRow,
+  lookups: Lookups,
+  dryRun: boolean,
+): Promise<AppliedRow> {
+  for (let attempt = 1; ; attempt++) {
+    const now = deps.clock.now();
+    const plan = planRow(row, target.options, {
+      workspace: target.workspace,
+      owners: lookups.owners,
+      people: lookups.people,
+      now,
+      newPersonId: () => deps.personIds.next(),
+    });
+    const racing = plan.result.errors.some((e) => e.code === 'stale_identity');
+    const replaced = target.replacing?.get(row.row);
+    const result = { ...plan.result, action_id: target.actionId, ...(replaced ? { replaced } : {}) };
+    const outcome = racing
+      ? 'stale'
+      : dryRun
+        ? 'committed'
+        : await deps.people.commit({
+            tenantId: target.tenantId,
+            importId: target.importId,
+            slot: 'row',
+            result,
+            effect: effectOf(plan),
+            now,
+          });
+    if (outcome === 'committed') {
+      const person = personOf(plan, lookups);
+      remember(lookups, plan);
+      return { result, person };
+    }
+    if (outcome === 'already_recorded') return { result, person: personOf(plan, lookups) };
+    if (attempt >= MAX_ATTEMPTS) {
+      if (racing) return { result, person: null };
+      throw new Error(
+        `Row ${row.row} of import ${target.importId} kept conflicting with concurrent writers (${outcome})`,
+      );
+    }
+    // Someone else wrote first: look this row's identifiers up again and plan it afresh.
+    const fresh = await lookUp(deps, target, [row]);
+    for (const key of keysOf([row])) {
+      const owner = fresh.owners.get(key);
+      if (owner === undefined) lookups.owners.delete(key);
+      else lookups.owners.set(key, owner);
+    }
+    for (const id of [...lookups.people.keys()])
+      if (!fresh.people.has(id) && row.input.person_id === id) lookups.people.delete(id);
+    for (const [id, person] of fresh.people) lookups.people.set(id, person);
+  }
+}

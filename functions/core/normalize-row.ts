@@ -1,0 +1,119 @@
+import { coerceValue, type Field, type FieldSpec, inferFieldType } from './fields.js';
+import { identityKey, normalizeIdentifier } from './identifiers.js';
+import { checkProfileValue, isProfileKey } from './profile.js';
+import type { Attributes, AttributeValue, Identifier, ImportOptions, RowError, RowInput } from './types.js';
+
+const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const isBlank = (value: AttributeValue | undefined): boolean =>
+  value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+
+export interface NormalizeContext {
+  /** The workspace's fields by key. */
+  fields: ReadonlyMap<string, Field>;
+  options: Pick<ImportOptions, 'create_missing_fields' | 'match_on' | 'operation'>;
+  /** The column or key a value came from, for messages: `attributes.age` → `Age`. */
+  label?: (path: string) => string;
+}
+
+export interface NormalizedRow {
+  input: RowInput;
+  errors: RowError[];
+  /** Fields the row needs that do not exist yet (created before processing when allowed). */
+  missingFields: FieldSpec[];
+}
+
+/**
+ * Validates one row and puts its values in canonical form: identifiers normalized and de-duplicated,
+ * profile values checked, attribute values coerced to their field's type. Every problem is a row
+ * error naming the column, so the other rows go on.
+ */
+export function normalizeRow(raw: RowInput, ctx: NormalizeContext): NormalizedRow {
+  const label = ctx.label ?? ((path: string) => path.replace(/^(attributes|profile)\./, ''));
+  const errors: RowError[] = [];
+  const missingFields: FieldSpec[] = [];
+
+  const identifiers: Identifier[] = [];
+  const seen = new Set<string>();
+  raw.identifiers.forEach((identifier, index) => {
+    if (isBlank(identifier.value)) return;
+    const column = ctx.label?.(`identifiers.${index}`) ?? identifier.kind;
+    const normalized = normalizeIdentifier(identifier.kind, identifier.value, column);
+    if (!normalized.ok) {
+      errors.push(normalized.error);
+      return;
+    }
+    const clean = { kind: identifier.kind, value: normalized.value };
+    if (!seen.has(identityKey(clean))) identifiers.push(clean);
+    seen.add(identityKey(clean));
+  });
+
+  const profile: Attributes = Object.create(null);
+  for (const [key, value] of Object.entries(raw.profile)) {
+    const column = label(`profile.${key}`);
+    if (!isProfileKey(key)) {
+      errors.push({ code: 'unknown_field', field: column, message: `'${column}' is not a person field` });
+      continue;
+    }
+    if (isBlank(value)) {
+      profile[key] = null;
+      continue;
+    }
+    const checked = checkProfileValue(key, value, column);
+    if (checked.ok) profile[key] = checked.value;
+    else errors.push(checked.error);
+  }
+
+  const attributes: Attributes = Object.create(null);
+  for (const [key, value] of Object.entries(raw.attributes)) {
+    const column = label(`attributes.${key}`);
+    if (DANGEROUS_KEYS.has(key) || key.trim() === '') {
+      errors.push({ code: 'invalid_field_name', field: column, message: `'${key}' cannot be a field name` });
+      continue;
+    }
+    if (isBlank(value)) {
+      attributes[key] = null;
+      continue;
+    }
+    const field = ctx.fields.get(key);
+    if (field === undefined) {
+      if (!ctx.options.create_missing_fields) {
+        errors.push({
+          code: 'unknown_field',
+          field: column,
+          message: `Column '${column}' is not a field of this workspace (create it, or allow create_missing_fields)`,
+        });
+        continue;
+      }
+      if (!missingFields.some((spec) => spec.key === key)) {
+        missingFields.push({ key, label: column, type: inferFieldType(value) });
+      }
+      attributes[key] = value;
+      continue;
+    }
+    const coerced = coerceValue(field, value, column);
+    if (coerced.ok) attributes[key] = coerced.value;
+    else errors.push(coerced.error);
+  }
+
+  const usable = identifiers.length > 0 || (raw.person_id !== undefined && raw.person_id !== '');
+  if (errors.length === 0 && !usable) {
+    errors.push({
+      code: 'missing_identifier',
+      message: `Row has no identifier: give at least one of ${ctx.options.match_on.join(', ')}`,
+    });
+  }
+
+  return {
+    input: {
+      identifiers,
+      ...(raw.person_id ? { person_id: raw.person_id } : {}),
+      profile: { ...profile },
+      attributes: { ...attributes },
+      ...(raw.contacts ? { contacts: raw.contacts } : {}),
+      ...(raw.expected_updated_in_db_at ? { expected_updated_in_db_at: raw.expected_updated_in_db_at } : {}),
+    },
+    errors,
+    missingFields,
+  };
+}

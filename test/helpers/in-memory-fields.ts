@@ -1,0 +1,53 @@
+import {
+  type Field,
+  FieldExistsError,
+  type FieldSpec,
+  type FieldStore,
+  fieldFromSpec,
+} from '../../functions/core/fields.js';
+
+/** An in-memory FieldStore for unit tests: ids count up per tenant, keys are unique per workspace. */
+export class MemoryFieldStore implements FieldStore {
+  readonly fields = new Map<string, Field>();
+  private readonly lastIds = new Map<string, number>();
+
+  constructor(private readonly now: () => string = () => '2024-01-01T00:00:00.000Z') {}
+
+  private slot = (tenantId: string, workspace: string, key: string) => `${tenantId}/${workspace}/${key}`;
+
+  async list(tenantId: string, workspace: string): Promise<Field[]> {
+    return [...this.fields.entries()]
+      .filter(([slot]) => slot.startsWith(`${tenantId}/${workspace}/`))
+      .map(([, field]) => structuredClone(field))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async get(tenantId: string, workspace: string, key: string): Promise<Field | null> {
+    const field = this.fields.get(this.slot(tenantId, workspace, key));
+    return field === undefined ? null : structuredClone(field);
+  }
+
+  async getById(tenantId: string, workspace: string, id: number): Promise<Field | null> {
+    return (await this.list(tenantId, workspace)).find((field) => field.id === id) ?? null;
+  }
+
+  async create(tenantId: string, workspace: string, spec: FieldSpec): Promise<Field> {
+    const slot = this.slot(tenantId, workspace, spec.key);
+    if (this.fields.has(slot)) throw new FieldExistsError(workspace, spec.key);
+    const id = (this.lastIds.get(tenantId) ?? 0) + 1;
+    this.lastIds.set(tenantId, id);
+    const field = fieldFromSpec(spec, { id, workspace, now: this.now() });
+    this.fields.set(slot, field);
+    return structuredClone(field);
+  }
+
+  async ensure(tenantId: string, workspace: string, specs: FieldSpec[]): Promise<Field[]> {
+    const out: Field[] = [];
+    for (const spec of specs) {
+      out.push(
+        (await this.get(tenantId, workspace, spec.key)) ?? (await this.create(tenantId, workspace, spec)),
+      );
+    }
+    return out;
+  }
+}
