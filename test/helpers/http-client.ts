@@ -77,3 +77,50 @@ export async function createTenantKey(tenant: string): Promise<string> {
 let unique = 0;
 /** A workspace name no other test uses, so tests do not see each other's people. */
 export const freshWorkspace = (label: string): string => `${label}-${Date.now().toString(36)}-${unique++}`;
+
+export type Body = Record<string, unknown>;
+export type RowView = {
+  row: number;
+  outcome: string;
+  person_id: string | null;
+  errors: { code: string; field: string | null; message: string }[];
+};
+
+/** Creates a JSON import, waits for its final status, and returns it with every row result. */
+export async function runImport(workspace: string, records: Body[], options?: Body, key?: string) {
+  const created = await call('POST', '/v1/imports', {
+    key,
+    body: { workspace, format: 'json', records, options },
+  });
+  if (created.status !== 201) throw new Error(`POST /v1/imports answered ${created.status}: ${created.text}`);
+  const done = await waitForImport(created.body.id as string, key);
+  const rows = await call<{ rows: RowView[] }>('GET', `/v1/imports/${created.body.id}/rows?limit=1000`, {
+    key,
+  });
+  return { created: created.body, done, rows: rows.body.rows };
+}
+
+/** Waits until an import reaches one of the given statuses. */
+export async function waitForStatus(
+  id: string,
+  statuses: string[],
+  key: string = devKey(),
+  timeoutMs = 60_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await call('GET', `/v1/imports/${id}`, { key });
+    if (statuses.includes(reply.body.status as string)) return reply.body;
+    if (Date.now() > deadline)
+      throw new Error(`Import ${id} is ${reply.body.status}, not ${statuses.join('/')}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/** The people of a workspace (up to 1,000). */
+export async function peopleOf(workspace: string, key?: string): Promise<Body[]> {
+  const reply = await call<{ people: Body[] }>('GET', `/v1/people?workspace=${workspace}&limit=1000`, {
+    key,
+  });
+  return reply.body.people;
+}

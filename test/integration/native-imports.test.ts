@@ -1,23 +1,11 @@
-import { call, createTenantKey, freshWorkspace, waitForImport } from '../helpers/http-client.js';
-
-type Body = Record<string, unknown>;
-type Row = {
-  row: number;
-  outcome: string;
-  person_id: string | null;
-  errors: { code: string; field: string | null }[];
-};
-
-async function runImport(workspace: string, records: Body[], options?: Body, key?: string) {
-  const created = await call('POST', '/v1/imports', {
-    key,
-    body: { workspace, format: 'json', records, options },
-  });
-  expect(created.status).toBe(201);
-  const done = await waitForImport(created.body.id as string, key);
-  const rows = await call<{ rows: Row[] }>('GET', `/v1/imports/${created.body.id}/rows?limit=1000`, { key });
-  return { created: created.body, done, rows: rows.body.rows };
-}
+import {
+  type Body,
+  call,
+  createTenantKey,
+  freshWorkspace,
+  type RowView as Row,
+  runImport,
+} from '../helpers/http-client.js';
 
 describe('Native JSON imports', () => {
   it('creates one person per record and reports each row as created', async () => {
@@ -71,7 +59,9 @@ describe('Native JSON imports', () => {
       { external_id: 'u-1', first_name: 'Uno' },
       { email: 'TWO@example.com', external_id: 'u-2' },
     ]);
-    const third = await runImport(workspace, [{ external_id: 'u-1', email: 'one@example.com', first_name: 'Uno' }]);
+    const third = await runImport(workspace, [
+      { external_id: 'u-1', email: 'one@example.com', first_name: 'Uno' },
+    ]);
 
     expect(second.rows.map((r) => [r.outcome, r.person_id])).toEqual([
       ['updated', one?.person_id],
@@ -132,12 +122,18 @@ describe('Native JSON imports', () => {
 
     const { done, rows } = await runImport(workspace, records, { skip_invalid: true });
 
-    expect(done).toMatchObject({ status: 'completed', counters: expect.objectContaining({ skipped: 2, created: 1 }) });
+    expect(done).toMatchObject({
+      status: 'completed',
+      counters: expect.objectContaining({ skipped: 2, created: 1 }),
+    });
     expect(rows[0]).toMatchObject({
       outcome: 'skipped',
       errors: [{ code: 'invalid_email', field: 'email', message: "'not-an-email' is not an email address" }],
     });
-    expect(rows[1]).toMatchObject({ outcome: 'skipped', errors: [expect.objectContaining({ code: 'missing_identifier' })] });
+    expect(rows[1]).toMatchObject({
+      outcome: 'skipped',
+      errors: [expect.objectContaining({ code: 'missing_identifier' })],
+    });
   });
 
   it('refuses to give an email to a second person when matching on external_id only', async () => {
