@@ -1,0 +1,43 @@
+import { createAwsClients } from '../../functions/adapters/aws-clients.js';
+import { DynamoFieldStore } from '../../functions/adapters/dynamo-field.store.js';
+import { DynamoImportStore } from '../../functions/adapters/dynamo-import.store.js';
+import { DynamoPeopleStore } from '../../functions/adapters/dynamo-people.store.js';
+import { S3ChunkStore } from '../../functions/adapters/s3-chunk.store.js';
+import { prefixedIds, systemClock } from '../../functions/adapters/system.js';
+import { loadConfig } from '../../functions/config.js';
+import type { ProcessDeps } from '../../functions/core/process-chunk.js';
+import { readState } from './runtime-state.js';
+
+/**
+ * The worker's dependencies, built in the test process against the same emulators (or
+ * AWS_ENDPOINT_URL) the runtime uses, so a test can run chunks itself: twice, concurrently, or
+ * with a crash injected.
+ */
+export function directDeps(): ProcessDeps {
+  const { env } = readState();
+  for (const [name, value] of Object.entries(env)) process.env[name] = value;
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  const config = loadConfig();
+  const clients = createAwsClients(config);
+  return {
+    imports: new DynamoImportStore(clients.dynamo, config.jobsTable),
+    people: new DynamoPeopleStore(clients.dynamo, config.peopleTable, config.jobsTable),
+    chunks: new S3ChunkStore(clients.s3, config.bucket),
+    fields: new DynamoFieldStore(clients.dynamo, config.jobsTable),
+    clock: systemClock,
+    personIds: prefixedIds('per'),
+  };
+}
+
+/** A people store that fails every commit after the first `k`: a worker crashing half-way through a chunk. */
+export function crashingAfter(deps: ProcessDeps, k: number): ProcessDeps {
+  let commits = 0;
+  const people = Object.create(deps.people) as ProcessDeps['people'];
+  people.commit = async (change) => {
+    if (commits >= k) throw new Error(`injected crash after ${k} commits`);
+    commits += 1;
+    return deps.people.commit(change);
+  };
+  return { ...deps, people };
+}

@@ -1,0 +1,183 @@
+import { processChunk } from '../../functions/core/process-chunk.js';
+import { emptyCounters, type WorkMessage } from '../../functions/core/types.js';
+import { crashingAfter, directDeps } from '../helpers/direct-deps.js';
+import {
+  type Body,
+  call,
+  devKey,
+  freshWorkspace,
+  peopleOf,
+  runImport,
+  waitForStatus,
+} from '../helpers/http-client.js';
+
+/**
+ * Applying a chunk twice (one after the other or at once), or crashing after k of its n rows and
+ * running it again, gives exactly the people, outcomes and counters of one clean run. The tests run
+ * the chunk worker's use case directly against the emulators, with the runtime's own workers idle.
+ */
+
+const deps = directDeps();
+const ROWS = 60;
+
+/** Seeds a workspace, then analyzes an import without starting it; returns the chunk message to run. */
+async function readyImport(label: string): Promise<{ workspace: string; message: WorkMessage }> {
+  const workspace = freshWorkspace(label);
+  await runImport(
+    workspace,
+    Array.from({ length: 20 }, (_, i) => ({ email: `p${i}@x.io`, first_name: `Old${i}` })),
+  );
+  const records = Array.from({ length: ROWS }, (_, i) => ({
+    email: `p${i}@x.io`,
+    first_name: i % 3 === 0 ? `Old${i}` : `New${i}`,
+    attributes: i % 3 === 0 ? {} : { n: i },
+  }));
+  const created = await call('POST', '/v1/imports', {
+    body: {
+      workspace,
+      format: 'json',
+      records: [...records, { email: 'p1@x.io', first_name: 'Later' }],
+      options: { dry_run: true },
+    },
+  });
+  const item = await waitForStatus(created.body.id as string, ['ready']);
+  // Start the process action in the store only: no message is queued, so only this test applies the chunk.
+  const now = new Date().toISOString();
+  const action = {
+    id: `act_test_${label}_${Date.now()}`,
+    import_id: item.id as string,
+    type: 'process' as const,
+    status: 'queued' as const,
+    counters: emptyCounters(),
+    chunks_total: 1,
+    chunks_done: 0,
+    created_at: now,
+    updated_at: now,
+    completed_at: null,
+  };
+  expect(await deps.imports.startAction('dev', action, ['ready'], 'queued', now)).toBe(true);
+  return {
+    workspace,
+    message: { tenant_id: 'dev', import_id: item.id as string, action_id: action.id, chunk: 0 },
+  };
+}
+
+/** What a run leaves: the import's status and counters, every row's outcome, and the people. */
+async function outcome(message: WorkMessage, workspace: string) {
+  const item = await call('GET', `/v1/imports/${message.import_id}`);
+  const rows = await call<{ rows: Body[] }>('GET', `/v1/imports/${message.import_id}/rows?limit=1000`);
+  const people = (await peopleOf(workspace)).map((p) => [p.email, p.first_name, p.version, p.attributes]);
+  return {
+    status: item.body.status,
+    counters: item.body.counters,
+    rows: rows.body.rows.map((r) => [r.row, r.outcome]),
+    people: people.sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+  };
+}
+
+describe('Exactly-once chunk processing', () => {
+  let clean: Awaited<ReturnType<typeof outcome>>;
+
+  beforeAll(async () => {
+    const { workspace, message } = await readyImport('clean');
+    await processChunk(deps, message);
+    clean = await outcome(message, workspace);
+  });
+
+  it('a clean run completes with the expected counters', () => {
+    expect(clean.status).toBe('completed');
+    expect(clean.counters).toMatchObject({
+      processed: ROWS + 1,
+      created: 40,
+      updated: 13,
+      unchanged: 7,
+      superseded: 1,
+    });
+  });
+
+  it('gives the same result when the chunk is applied twice, one after the other', async () => {
+    const { workspace, message } = await readyImport('twice');
+    await processChunk(deps, message);
+    await processChunk(deps, message);
+    expect(await outcome(message, workspace)).toEqual(clean);
+  });
+
+  it('gives the same result when two deliveries of the chunk run at once', async () => {
+    const { workspace, message } = await readyImport('concurrent');
+    await Promise.all([
+      processChunk(deps, message),
+      processChunk(deps, message),
+      processChunk(deps, message),
+    ]);
+    expect(await outcome(message, workspace)).toEqual(clean);
+  });
+
+  it.each([1, 17, 45])('gives the same result after a crash after %i writes and a redelivery', async (k) => {
+    const { workspace, message } = await readyImport(`crash${k}`);
+    await expect(processChunk(crashingAfter(deps, k), message)).rejects.toThrow('injected crash');
+    const halfway = await call('GET', `/v1/imports/${message.import_id}`);
+    expect(halfway.body.status).toBe('processing');
+
+    await processChunk(deps, message);
+    expect(await outcome(message, workspace)).toEqual(clean);
+  });
+});
+
+describe('One owner per identifier under concurrency', () => {
+  it('creates each new email once when imports race in parallel workers', async () => {
+    const workspace = freshWorkspace('race-workers');
+    const records = Array.from({ length: 80 }, (_, i) => ({
+      email: `r${i}@x.io`,
+      attributes: { from: 'x' },
+    }));
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const created = await call('POST', '/v1/imports', {
+        key: devKey(),
+        body: { workspace, format: 'json', records, options: { dry_run: true } },
+      });
+      ids.push(created.body.id as string);
+    }
+    const messages: WorkMessage[] = [];
+    for (const id of ids) {
+      await waitForStatus(id, ['ready']);
+      const now = new Date().toISOString();
+      const actionId = `act_race_${id}`;
+      await deps.imports.startAction(
+        'dev',
+        {
+          id: actionId,
+          import_id: id,
+          type: 'process',
+          status: 'queued',
+          counters: emptyCounters(),
+          chunks_total: 1,
+          chunks_done: 0,
+          created_at: now,
+          updated_at: now,
+          completed_at: null,
+        },
+        ['ready'],
+        'queued',
+        now,
+      );
+      messages.push({ tenant_id: 'dev', import_id: id, action_id: actionId, chunk: 0 });
+    }
+
+    await Promise.all(messages.map((message) => processChunk(deps, message)));
+
+    const people = await peopleOf(workspace);
+    expect(people).toHaveLength(80);
+    expect(new Set(people.map((p) => p.email)).size).toBe(80);
+    let created = 0;
+    for (const id of ids) {
+      const item = await call('GET', `/v1/imports/${id}`);
+      expect(item.body).toMatchObject({
+        status: 'completed',
+        counters: expect.objectContaining({ failed: 0 }),
+      });
+      created += (item.body.counters as Body).created as number;
+    }
+    expect(created).toBe(80);
+  });
+});
