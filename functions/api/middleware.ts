@@ -59,35 +59,62 @@ const statusOf = (error: IntakeError): number => {
   return 400;
 };
 
-/** Turns every error into the native error body; 5xx bodies say nothing internal. */
-export function errorResponses(logger: Logger): MiddlewareObj<HttpEvent, HttpResult, Error, TenantContext> {
+/** An error as a surface shows it: the status Intake decided, and the surface's own body. */
+export interface SurfaceErrorFormat {
+  /** Whether a request path belongs to this surface. */
+  matches(path: string): boolean;
+  format(error: {
+    status: number;
+    code: string;
+    message: string;
+    problems?: ValidationError['problems'];
+  }): HttpResult;
+}
+
+const nativeFormat: SurfaceErrorFormat = {
+  matches: () => true,
+  format: ({ status, code, message, problems }) =>
+    json(status, { error: { code, message, ...(problems ? { details: problems } : {}) } }),
+};
+
+/**
+ * Turns every error into an error response, in the format of the surface the path belongs to
+ * (the native format otherwise). 5xx bodies say nothing internal.
+ */
+export function errorResponses(
+  logger: Logger,
+  surfaces: SurfaceErrorFormat[] = [],
+): MiddlewareObj<HttpEvent, HttpResult, Error, TenantContext> {
   return {
     onError: async (request) => {
       const { error } = request;
+      const surface = surfaces.find((s) => s.matches(request.event.rawPath)) ?? nativeFormat;
       if (error instanceof IntakeError) {
-        const details = error instanceof ValidationError ? { details: error.problems } : {};
-        request.response = json(statusOf(error), {
-          error: { code: error.code, message: error.message, ...details },
+        request.response = surface.format({
+          status: statusOf(error),
+          code: error.code,
+          message: error.message,
+          ...(error instanceof ValidationError ? { problems: error.problems } : {}),
         });
         return;
       }
       const status = httpErrorStatus(error);
       if (status !== undefined) {
-        const message =
-          status === 404
+        const notFound = status === 404;
+        request.response = surface.format({
+          status,
+          code: notFound ? 'route_not_found' : 'bad_request',
+          message: notFound
             ? `No route for ${request.event.requestContext.http.method} ${request.event.rawPath}`
-            : String(error?.message);
-        request.response = json(status, {
-          error: { code: status === 404 ? 'route_not_found' : 'bad_request', message },
+            : String(error?.message),
         });
         return;
       }
       logger.error('Unhandled error', { error });
-      request.response = json(500, {
-        error: {
-          code: 'internal_error',
-          message: `Something went wrong on our side; quote request id ${request.context.awsRequestId} when reporting it`,
-        },
+      request.response = surface.format({
+        status: 500,
+        code: 'internal_error',
+        message: `Something went wrong on our side; quote request id ${request.context.awsRequestId} when reporting it`,
       });
     },
   };

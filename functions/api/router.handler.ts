@@ -15,6 +15,7 @@ import { fieldRoutes } from './fields.routes.js';
 import { type HttpEvent, type HttpResult, json } from './http.js';
 import { authenticate, errorResponses, type TenantContext } from './middleware.js';
 import { nativeRoutes } from './native.routes.js';
+import type { Surface } from './surface.js';
 
 const config = loadConfig();
 const clients = createAwsClients(config);
@@ -31,18 +32,30 @@ const deps = {
   queue: new SqsWorkQueue(clients.sqs, { process: config.processQueueUrl, analyze: config.analyzeQueueUrl }),
   clock: systemClock,
   ids: prefixedIds('imp'),
+  actionIds: prefixedIds('act'),
   personIds: prefixedIds('per'),
 };
+
+/** The compatible surfaces; each brings its routes and its error format. */
+const surfaces: Surface[] = [
+  // surfaces: one line each
+];
 
 const routes = [
   { method: 'GET' as const, path: '/health', handler: async () => json(200, { status: 'ok' }) },
   ...nativeRoutes(deps),
   ...fieldRoutes({ fields }),
+  ...surfaces.flatMap((surface) => surface.routes),
 ];
 
 /** The API Lambda: authenticate, route, map errors. */
 export const handler = middy<HttpEvent, HttpResult, Error, TenantContext>()
-  .use(errorResponses(logger))
+  .use(
+    errorResponses(
+      logger,
+      surfaces.map((surface) => surface.errors),
+    ),
+  )
   .use(authenticate(new DynamoTenantStore(clients.dynamo, config.jobsTable)))
   .handler(
     // Route handlers receive the tenant that `authenticate` put on the context, which middy's Route type cannot express.

@@ -17,14 +17,14 @@ export interface ActionDeps {
   fields: FieldStore;
   queue: WorkQueue;
   clock: Clock;
-  ids: IdGenerator;
+  actionIds: IdGenerator;
   personIds: IdGenerator;
 }
 
-const newAction = (deps: Pick<ActionDeps, 'clock' | 'ids'>, item: Import, type: ActionType): Action => {
+const newAction = (deps: Pick<ActionDeps, 'clock' | 'actionIds'>, item: Import, type: ActionType): Action => {
   const now = deps.clock.now();
   return {
-    id: deps.ids.next(),
+    id: deps.actionIds.next(),
     import_id: item.id,
     type,
     status: 'queued',

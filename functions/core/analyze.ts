@@ -7,6 +7,7 @@ import { LastRowIndex } from './identity-index.js';
 import { limits } from './limits.js';
 import { normalizeRow } from './normalize-row.js';
 import type { ChunkStore, Clock, IdGenerator, ImportStore, PeopleStore, WorkQueue } from './ports.js';
+import { checkStructure, mapCells, matchOrder, proposeStructure, type Structure } from './structure.js';
 import type { ChunkRef, ChunkRow, Import, Review, RowError, RowInput } from './types.js';
 
 /** A row as a source yields it: an engine input already (JSON surfaces), or cells to map (CSV). */
@@ -18,9 +19,16 @@ export interface RawRow {
   errors: RowError[];
 }
 
+export interface OpenSource {
+  /** CSV: the header names and the delimiter read or detected. */
+  headers: string[] | null;
+  delimiter: string | null;
+  rows: AsyncIterable<RawRow>;
+}
+
 /** Reads an import's uploaded source, streaming. Whole-file problems throw a SourceError. */
 export interface SourceReader {
-  read(item: Import): AsyncIterable<RawRow>;
+  open(item: Import): Promise<OpenSource>;
 }
 
 /** The file cannot be imported at all (encoding, headers, size...). */
@@ -48,11 +56,24 @@ export interface AnalyzeDeps {
   people: PeopleStore;
   queue: WorkQueue;
   source: SourceReader;
-  mapCells?: CellMapper;
   clock: Clock;
-  /** Ids for actions. */
-  ids: IdGenerator;
+  actionIds: IdGenerator;
   personIds: IdGenerator;
+}
+
+/** The structure of the latest earlier import in the workspace whose headers are the same. */
+async function structureFromHistory(
+  deps: AnalyzeDeps,
+  item: Import,
+  headers: string[],
+): Promise<Structure | null> {
+  const same = (other: string[] | null) =>
+    other !== null && other.length === headers.length && other.every((h, i) => h === headers[i]);
+  const earlier = await deps.imports.listByWorkspace(item.tenant_id, item.workspace, 20);
+  return (
+    earlier.find((other) => other.id !== item.id && other.structure !== null && same(other.headers))
+      ?.structure ?? null
+  );
 }
 
 /** The keys under which a later row supersedes an earlier one. */
@@ -97,13 +118,45 @@ export async function analyzeImport(
     await deps.chunks.put(chunkRef(chunks++), buffer);
     buffer = [];
   };
+  const fail = async (code: string, message: string, rows?: number[]) => {
+    const error = { code, message, ...(rows ? { rows } : {}) };
+    const now = deps.clock.now();
+    await deps.imports.update(
+      item.tenant_id,
+      item.id,
+      ['analyzing'],
+      { status: 'failed', error, completed_at: now },
+      now,
+    );
+  };
   try {
-    for await (const raw of deps.source.read(item)) {
+    const source = await deps.source.open(item);
+    let structure: Structure | null = null;
+    if (source.headers !== null) {
+      structure =
+        item.structure ??
+        (await structureFromHistory(deps, item, source.headers)) ??
+        proposeStructure(source.headers);
+      const problems = checkStructure(structure, source.headers);
+      if (problems.length > 0) {
+        return fail(
+          'invalid_structure',
+          problems.map(([column, message]) => (column ? `${column}: ${message}` : message)).join('; '),
+        );
+      }
+      if (item.options.match_on.length === 0) item.options.match_on = matchOrder(structure);
+      const shape = {
+        headers: source.headers,
+        delimiter: source.delimiter,
+        structure,
+        options: item.options,
+      };
+      await deps.imports.update(item.tenant_id, item.id, ['analyzing'], shape, deps.clock.now());
+    }
+    for await (const raw of source.rows) {
       const mapped = raw.input
         ? { input: raw.input, label: undefined }
-        : deps.mapCells && raw.cells
-          ? deps.mapCells(item, raw.cells)
-          : { input: { identifiers: [], profile: {}, attributes: {} }, label: undefined };
+        : mapCells(structure ?? {}, raw.cells ?? {});
       const normalized = normalizeRow(mapped.input, { fields, options: item.options, label: mapped.label });
       const row: ChunkRow = {
         row: raw.row,
@@ -123,18 +176,7 @@ export async function analyzeImport(
     if (chunks === 0) await deps.chunks.put(chunkRef(chunks++), []);
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
-    await deps.imports.update(
-      item.tenant_id,
-      item.id,
-      ['analyzing'],
-      {
-        status: 'failed',
-        error: { code: error.code, message: error.message, ...(error.line ? { rows: [error.line] } : {}) },
-        completed_at: deps.clock.now(),
-      },
-      deps.clock.now(),
-    );
-    return;
+    return fail(error.code, error.message, error.line ? [error.line] : undefined);
   }
 
   const review = await reviewChunks(deps, item, chunks, index, chunkRef);

@@ -1,4 +1,6 @@
-import type { Clock, IdGenerator, ImportStore, SourceStore, WorkQueue } from './ports.js';
+import { ConflictError, NotFoundError } from './errors.js';
+import type { Clock, IdGenerator, ImportStore, SourceStore, UploadTicket, WorkQueue } from './ports.js';
+import type { Structure } from './structure.js';
 import { emptyCounters, type Import, type ImportOptions, type RowInput } from './types.js';
 
 export interface CreateImportDeps {
@@ -29,6 +31,9 @@ export interface NewImport {
   options?: Partial<ImportOptions>;
   surface?: string;
   meta?: Record<string, unknown>;
+  /** CSV: the column mapping (proposed from the headers when absent) and the delimiter (detected when absent). */
+  structure?: Structure;
+  delimiter?: string;
 }
 
 export function newImport(
@@ -53,6 +58,10 @@ export function newImport(
     action_id: null,
     surface: input.surface ?? 'native',
     meta: input.meta ?? {},
+    headers: null,
+    delimiter: input.delimiter ?? null,
+    structure: input.structure ?? null,
+    files: null,
     created_at: now,
     updated_at: now,
     completed_at: null,
@@ -72,4 +81,62 @@ export async function createJsonImport(
   await deps.imports.create(item);
   await deps.queue.enqueueAnalysis({ tenant_id: item.tenant_id, import_id: item.id });
   return item;
+}
+
+/**
+ * A CSV import: created `awaiting_upload`, with a presigned PUT for the file (bounded in time, and
+ * in size when the client states it). Analysis starts on the `analyze` action (or, in AWS, when the
+ * upload lands), or at once when the file comes through `PUT /v1/imports/:id/file`.
+ */
+export async function createCsvImport(
+  deps: CreateImportDeps,
+  input: NewImport & { size?: number },
+): Promise<{ item: Import; upload: UploadTicket }> {
+  // No match_on given: analysis takes it from the structure's identifier columns.
+  const options = { ...input.options, match_on: input.options?.match_on ?? [] };
+  const item = newImport(deps, { ...input, options }, 'csv');
+  await deps.imports.create(item);
+  const upload = await deps.sources.presignUpload(item.tenant_id, item.id, input.size);
+  return { item, upload };
+}
+
+/** `PUT /v1/imports/:id/file`: the file in the request itself; analysis starts at once. */
+export async function uploadFile(
+  deps: CreateImportDeps,
+  tenantId: string,
+  id: string,
+  body: Uint8Array,
+): Promise<Import> {
+  const item = await deps.imports.get(tenantId, id);
+  if (item === null) throw new NotFoundError('Import', id);
+  if (item.format !== 'csv' || item.status !== 'awaiting_upload') {
+    throw new ConflictError(
+      `Import ${id} is ${item.status}; a file can be uploaded only while it is awaiting_upload`,
+      'invalid_state',
+    );
+  }
+  await deps.sources.putFile(tenantId, id, body);
+  return startAnalysis(deps, item);
+}
+
+/** Moves an uploaded import to analysis; the `analyze` action. */
+export async function startAnalysis(deps: CreateImportDeps, item: Import): Promise<Import> {
+  const now = deps.clock.now();
+  if (
+    !(await deps.imports.update(item.tenant_id, item.id, ['awaiting_upload'], { status: 'analyzing' }, now))
+  ) {
+    throw new ConflictError(
+      `Import ${item.id} is ${item.status}; analyze needs it awaiting_upload`,
+      'invalid_state',
+    );
+  }
+  if (!(await deps.sources.exists(item.tenant_id, item.id))) {
+    await deps.imports.update(item.tenant_id, item.id, ['analyzing'], { status: 'awaiting_upload' }, now);
+    throw new ConflictError(
+      `No file was uploaded for import ${item.id} yet; PUT it to the upload URL first`,
+      'upload_missing',
+    );
+  }
+  await deps.queue.enqueueAnalysis({ tenant_id: item.tenant_id, import_id: item.id });
+  return { ...item, status: 'analyzing', updated_at: now };
 }

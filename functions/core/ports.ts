@@ -131,9 +131,27 @@ export interface ChunkStore {
 }
 
 /** Where an import's source lives until analysis reads it. */
+export interface UploadTicket {
+  url: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+  expires_at: string;
+}
+
 export interface SourceStore {
   /** Stores rows that a JSON surface already translated into engine inputs. */
   putRows(tenantId: string, importId: string, rows: RowInput[]): Promise<void>;
+  /** Stores an uploaded CSV file. */
+  putFile(tenantId: string, importId: string, body: Uint8Array): Promise<void>;
+  /** A presigned PUT for the CSV, valid for a limited time (and for exactly `size` bytes when given). */
+  presignUpload(tenantId: string, importId: string, size?: number): Promise<UploadTicket>;
+  exists(tenantId: string, importId: string): Promise<boolean>;
+}
+
+/** Result files of a finished import, and links to download them. */
+export interface ResultFiles {
+  write(item: Import, name: 'results' | 'errors', lines: AsyncIterable<string>): Promise<string>;
+  downloadUrl(key: string, filename: string): Promise<string>;
 }
 
 export interface WorkQueue {

@@ -1,4 +1,5 @@
 /** Domain types. Nothing here knows about AWS. */
+import type { Structure } from './structure.js';
 
 export const IMPORT_STATUSES = [
   'awaiting_upload',
@@ -192,6 +193,12 @@ export interface Import {
   surface: string;
   /** Surface-specific data (Learning Locker's title, WebAdmit's program...). */
   meta: Record<string, unknown>;
+  /** CSV: the header names, the delimiter, and how columns map onto people. */
+  headers: string[] | null;
+  delimiter: string | null;
+  structure: Structure | null;
+  /** Result files, once written: object keys in the bucket. */
+  files: { results: string; errors: string } | null;
   created_at: string;
   updated_at: string;
   completed_at: string | null;

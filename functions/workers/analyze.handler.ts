@@ -26,7 +26,7 @@ const deps = {
   source: new S3SourceStore(clients.s3, config.bucket),
   queue: new SqsWorkQueue(clients.sqs, { process: config.processQueueUrl, analyze: config.analyzeQueueUrl }),
   clock: systemClock,
-  ids: prefixedIds('act'),
+  actionIds: prefixedIds('act'),
   personIds: prefixedIds('per'),
 };
 

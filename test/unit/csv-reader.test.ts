@@ -11,10 +11,6 @@ import {
 
 const fixtures = new URL('../fixtures/csv/', import.meta.url);
 const fixture = (name: string): Uint8Array => readFileSync(new URL(name, fixtures));
-const expected = JSON.parse(readFileSync(new URL('expected.json', fixtures), 'utf8')) as Record<
-  string,
-  { options?: CsvReadOptions; header?: CsvHeader; rows?: CsvRow[]; error?: Record<string, unknown> }
->;
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -27,6 +23,13 @@ interface Outcome {
   rows?: CsvRow[];
   error?: Record<string, unknown>;
 }
+
+/** expected.json: for each fixture, what it is about, the options to read it with, its outcome. */
+type FixtureCase = Outcome & { about: string; options?: CsvReadOptions };
+const expected = JSON.parse(readFileSync(new URL('expected.json', fixtures), 'utf8')) as Record<
+  string,
+  FixtureCase
+>;
 
 /** Reads a whole source: the header and rows, or the file error alone (the file is refused). */
 async function read(source: AsyncIterable<Uint8Array>, options?: CsvReadOptions): Promise<Outcome> {
@@ -66,18 +69,11 @@ describe('openCsv', () => {
     });
 
     it.each(names)('reads %s as expected.json says, whole and in 1- and 7-byte pieces', async (name) => {
-      const {
-        options,
-        about: _about,
-        ...outcome
-      } = expected[name] as Outcome & {
-        options?: CsvReadOptions;
-        about?: string;
-      };
+      const { about: _about, options, ...outcome } = expected[name] as FixtureCase;
       const bytes = fixture(name);
 
       for (const size of [bytes.length, 1, 7]) {
-        expect(await read(pieces(bytes, size || 1), options)).toEqual(outcome);
+        expect(await read(pieces(bytes, size), options)).toEqual(outcome);
       }
     });
   });

@@ -1,0 +1,144 @@
+import { accountValue } from './identifiers.js';
+import { isProfileKey, PROFILE_FIELDS } from './profile.js';
+import {
+  type Attributes,
+  IDENTIFIER_KINDS,
+  type Identifier,
+  type IdentifierKind,
+  type RowInput,
+} from './types.js';
+
+/**
+ * How a CSV's columns map onto a person: each column (by header name) is an identifier, a person
+ * field, an attribute, or ignored. An account identifier takes two columns, its home page and its
+ * name, each naming the other as `related`. `priority` orders identifiers (lower first).
+ */
+export type ColumnRole =
+  | { role: 'identifier'; kind: Exclude<IdentifierKind, 'account'>; priority?: number }
+  | { role: 'identifier'; kind: 'account'; part: 'home_page' | 'name'; related: string; priority?: number }
+  | { role: 'profile'; key: string }
+  | { role: 'attribute'; key: string }
+  | { role: 'ignore' };
+
+export type Structure = Record<string, ColumnRole>;
+
+const squash = (header: string) => header.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** Header spellings recognized when proposing a structure (compared without case, spaces or punctuation). */
+const KNOWN: Record<string, ColumnRole> = {
+  externalid: { role: 'identifier', kind: 'external_id' },
+  external: { role: 'identifier', kind: 'external_id' },
+  email: { role: 'identifier', kind: 'email' },
+  emailaddress: { role: 'identifier', kind: 'email' },
+  mail: { role: 'identifier', kind: 'email' },
+  applicantcasid: { role: 'identifier', kind: 'applicant_cas_id' },
+  casid: { role: 'identifier', kind: 'applicant_cas_id' },
+  mbox: { role: 'identifier', kind: 'mbox' },
+  mboxsha1sum: { role: 'identifier', kind: 'mbox_sha1sum' },
+  openid: { role: 'identifier', kind: 'openid' },
+  firstname: { role: 'profile', key: 'first_name' },
+  givenname: { role: 'profile', key: 'first_name' },
+  lastname: { role: 'profile', key: 'last_name' },
+  surname: { role: 'profile', key: 'last_name' },
+  familyname: { role: 'profile', key: 'last_name' },
+};
+for (const key of Object.keys(PROFILE_FIELDS)) KNOWN[squash(key)] ??= { role: 'profile', key };
+for (const kind of IDENTIFIER_KINDS)
+  if (kind !== 'account') KNOWN[squash(kind)] ??= { role: 'identifier', kind };
+
+/** A structure from the headers alone: known names become identifiers or person fields, the rest attributes. */
+export function proposeStructure(headers: string[]): Structure {
+  const structure: Structure = Object.create(null);
+  for (const header of headers)
+    structure[header] = KNOWN[squash(header)] ?? { role: 'attribute', key: header };
+  return { ...structure };
+}
+
+/** Problems of a structure against the file's headers, as `[column, message]` pairs. */
+export function checkStructure(structure: Structure, headers: string[]): [string, string][] {
+  const problems: [string, string][] = [];
+  const known = new Set(headers);
+  for (const [column, role] of Object.entries(structure)) {
+    if (!known.has(column)) problems.push([column, `'${column}' is not a column of the file`]);
+    if (role.role === 'profile' && !isProfileKey(role.key))
+      problems.push([column, `'${role.key}' is not a person field`]);
+    if (role.role === 'identifier' && role.kind === 'account') {
+      const other = structure[role.related];
+      if (
+        !other ||
+        other.role !== 'identifier' ||
+        other.kind !== 'account' ||
+        other.related !== column ||
+        other.part === role.part
+      ) {
+        problems.push([
+          column,
+          `account column '${column}' needs a related ${role.part === 'name' ? 'home page' : 'name'} column that points back at it`,
+        ]);
+      }
+    }
+  }
+  const priorities = Object.values(structure).flatMap((r) =>
+    r.role === 'identifier' && r.priority != null ? [r.priority] : [],
+  );
+  if (new Set(priorities).size !== priorities.length)
+    problems.push(['', 'identifier priorities must be unique']);
+  return problems;
+}
+
+/** The identifier kinds of a structure in priority order: the import's match_on. */
+export function matchOrder(structure: Structure): IdentifierKind[] {
+  const identifiers = Object.values(structure)
+    .flatMap((r, i) =>
+      r.role === 'identifier' && !(r.kind === 'account' && r.part === 'name')
+        ? [{ kind: r.kind, priority: r.priority ?? 1000 + i }]
+        : [],
+    )
+    .sort((a, b) => a.priority - b.priority);
+  return [...new Set(identifiers.map((i) => i.kind))];
+}
+
+/** One CSV row in the engine's terms, and the column each value came from (for row errors). */
+export function mapCells(
+  structure: Structure,
+  cells: Record<string, string>,
+): { input: RowInput; label: (path: string) => string } {
+  const labels = new Map<string, string>();
+  const identifiers: (Identifier & { priority: number; column: string })[] = [];
+  const profile: Attributes = {};
+  const attributes: Attributes = {};
+  for (const [index, [column, role]] of Object.entries(structure).entries()) {
+    const value = cells[column];
+    if (value === undefined) continue;
+    switch (role.role) {
+      case 'identifier': {
+        const priority = role.priority ?? 1000 + index;
+        if (role.kind !== 'account') {
+          if (value.trim() !== '') identifiers.push({ kind: role.kind, value, priority, column });
+          continue;
+        }
+        if (role.part !== 'home_page') continue;
+        const name = cells[role.related] ?? '';
+        if (value.trim() === '' && name.trim() === '') continue;
+        identifiers.push({ kind: 'account', value: accountValue(value, name), priority, column });
+        continue;
+      }
+      case 'profile':
+        profile[role.key] = value;
+        labels.set(`profile.${role.key}`, column);
+        continue;
+      case 'attribute':
+        attributes[role.key] = value;
+        labels.set(`attributes.${role.key}`, column);
+        continue;
+      case 'ignore':
+        continue;
+    }
+  }
+  identifiers.sort((a, b) => a.priority - b.priority);
+  for (const [i, identifier] of identifiers.entries()) labels.set(`identifiers.${i}`, identifier.column);
+  return {
+    input: { identifiers: identifiers.map(({ kind, value }) => ({ kind, value })), profile, attributes },
+    label: (path) => labels.get(path) ?? path,
+  };
+}
