@@ -4,7 +4,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 // Global setup runs outside jest's module mapping, so it imports nothing from the project.
-const TEST_STATE_FILE = resolve('.local/test-runtime.json');
+// One file per test run, so runs side by side (several engineers, or CI and a developer) do not mix.
+const TEST_STATE_FILE = resolve(`.local/test-runtime-${process.pid}.json`);
 
 /**
  * Starts the local runtime (`bin/local.ts`, what `npm start` runs) as a child process on a free

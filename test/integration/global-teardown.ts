@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 /** Stops the runtime with SIGTERM, as Ctrl-C would; it stops the emulators it started. */
 export default async function globalTeardown(): Promise<void> {
@@ -9,4 +10,5 @@ export default async function globalTeardown(): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   await exited;
   clearTimeout(timer);
+  if (process.env.INTAKE_STATE_FILE) rmSync(process.env.INTAKE_STATE_FILE, { force: true });
 }
