@@ -112,6 +112,16 @@ export class IntakeStack extends Stack {
     // worker in resources.ts does not compile until someone decides what it may touch.
     const workerGrants: Record<WorkerKey, (fn: NodejsFunction) => void> = {
       // Analysis reads the upload, writes chunks and the review, reads people, and queues processing.
+      // Dead letters: rows become unprocessed (results in jobs), finalization may write result files.
+      processDeadLetter: (fn) => {
+        this.grantTable(fn, this.tables.jobs, 'readWrite');
+        this.grantTable(fn, this.tables.people, 'readWrite');
+        this.grantBucketRead(fn);
+        this.grantBucketPut(fn);
+      },
+      analyzeDeadLetter: (fn) => {
+        this.grantTable(fn, this.tables.jobs, 'readWrite');
+      },
       analyze: (fn) => {
         this.grantTable(fn, this.tables.jobs, 'readWrite');
         this.grantTable(fn, this.tables.people, 'read');
@@ -123,6 +133,8 @@ export class IntakeStack extends Stack {
         this.grantTable(fn, this.tables.jobs, 'readWrite');
         this.grantTable(fn, this.tables.people, 'readWrite');
         this.grantBucketRead(fn);
+        // The last chunk writes the result files.
+        this.grantBucketPut(fn);
       },
     };
     this.workerFunctions = mapRecord(workers, (def, key) => {
@@ -135,11 +147,14 @@ export class IntakeStack extends Stack {
       }
       const fn = this.createFunction(def, environment, removalPolicy);
       fn.addEventSource(
-        new SqsEventSource(this.queues[def.queue], {
-          batchSize: def.batchSize,
-          maxConcurrency: def.maxConcurrency,
-          reportBatchItemFailures: true,
-        }),
+        new SqsEventSource(
+          'deadLetter' in def && def.deadLetter ? this.deadLetterQueues[def.queue] : this.queues[def.queue],
+          {
+            batchSize: def.batchSize,
+            maxConcurrency: def.maxConcurrency,
+            reportBatchItemFailures: true,
+          },
+        ),
       );
       workerGrants[key](fn);
       return fn;
@@ -213,12 +228,15 @@ export class IntakeStack extends Stack {
   private createDeadLetterQueue(def: QueueDefinition): Queue {
     const queue = new Queue(this, `${def.id}Dlq`, {
       retentionPeriod: Duration.days(def.deadLetterRetentionDays),
+      // A dead-letter worker consumes it, so it needs the work queue's visibility timeout.
+      visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue; it is alarmed, not redriven.',
+      reason:
+        'This queue is itself the dead-letter queue; a worker marks its work unprocessed and it is alarmed.',
     });
     return queue;
   }
@@ -235,9 +253,10 @@ export class IntakeStack extends Stack {
   private createDeadLetterAlarm(def: QueueDefinition, deadLetterQueue: Queue): Alarm {
     return new Alarm(this, `${def.id}DlqAlarm`, {
       alarmDescription: `Messages from ${def.id} failed ${def.maxReceiveCount} times and reached its dead-letter queue`,
-      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      // The dead-letter worker consumes the queue at once, so count receives rather than messages waiting.
+      metric: deadLetterQueue.metricNumberOfMessagesReceived({
         period: Duration.minutes(1),
-        statistic: 'Maximum',
+        statistic: 'Sum',
       }),
       threshold: 1,
       evaluationPeriods: 1,

@@ -38,6 +38,8 @@ export interface WorkerDefinition {
   /** Source file under functions/workers, relative to the repository root. */
   entry: string;
   queue: keyof typeof queues;
+  /** Consume the queue's dead-letter queue instead of the queue itself. */
+  deadLetter?: boolean;
   batchSize: number;
   maxConcurrency: number;
   timeoutSeconds: number;
@@ -97,6 +99,26 @@ export const workers = {
     maxConcurrency: 4,
     timeoutSeconds: 120,
     memoryMb: 1024,
+  },
+  processDeadLetter: {
+    id: 'ProcessDeadLetterWorker',
+    entry: 'functions/workers/dead-letter.handler.ts',
+    queue: 'process',
+    deadLetter: true,
+    batchSize: 1,
+    maxConcurrency: 2,
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
+  analyzeDeadLetter: {
+    id: 'AnalyzeDeadLetterWorker',
+    entry: 'functions/workers/dead-letter.handler.ts',
+    queue: 'analyze',
+    deadLetter: true,
+    batchSize: 1,
+    maxConcurrency: 2,
+    timeoutSeconds: 60,
+    memoryMb: 512,
   },
 } as const satisfies Record<string, WorkerDefinition>;
 

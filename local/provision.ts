@@ -65,7 +65,10 @@ export function queueAttributes(def: QueueDefinition, deadLetterArn: string): Re
 }
 
 export function deadLetterAttributes(def: QueueDefinition): Record<string, string> {
-  return { MessageRetentionPeriod: String(def.deadLetterRetentionDays * 24 * 3600) };
+  return {
+    MessageRetentionPeriod: String(def.deadLetterRetentionDays * 24 * 3600),
+    VisibilityTimeout: String(def.visibilityTimeoutSeconds),
+  };
 }
 
 async function ensureTable(dynamo: DynamoDBClient, def: TableDefinition): Promise<string> {

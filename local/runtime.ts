@@ -86,7 +86,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const module = (await import(`../${worker.entry}`)) as {
         handler: ConstructorParameters<typeof SqsEventSource>[3];
       };
-      const source = new SqsEventSource(sqs, made.queues[worker.queue], worker, module.handler);
+      const queue = made.queues[worker.queue];
+      const from =
+        'deadLetter' in worker && worker.deadLetter
+          ? { url: queue.deadLetterUrl, arn: `${queue.arn}-dlq` }
+          : queue;
+      const source = new SqsEventSource(sqs, from, worker, module.handler);
       source.start();
       sources.push(source);
     }

@@ -1,5 +1,5 @@
 import { limits } from '../functions/core/limits.js';
-import { MATCH_KINDS, OPERATIONS } from '../functions/core/types.js';
+import { IDENTIFIER_KINDS, MATCH_KINDS, OPERATIONS } from '../functions/core/types.js';
 import { personRecordSchema } from './person-record.schema.js';
 
 export const workspaceSchema = {
@@ -31,18 +31,56 @@ export const importOptionsSchema = {
   },
 } as const;
 
-/** `POST /v1/imports` */
+/** How CSV columns map onto people: header name → role. */
+export const structureSchema = {
+  type: 'object',
+  maxProperties: 500,
+  additionalProperties: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['role'],
+    properties: {
+      role: { type: 'string', enum: ['identifier', 'profile', 'attribute', 'ignore'] },
+      kind: { type: 'string', enum: IDENTIFIER_KINDS },
+      part: { type: 'string', enum: ['home_page', 'name'] },
+      related: { type: 'string', minLength: 1, maxLength: 256 },
+      key: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 128,
+        not: { enum: ['__proto__', 'constructor', 'prototype'] },
+      },
+      priority: { type: 'integer', minimum: 0 },
+    },
+  },
+} as const;
+
+/** `POST /v1/imports`: JSON records inline, or a CSV to upload. */
 export const importCreateSchema = {
   $id: 'https://intake.dev/schemas/import-create.json',
   type: 'object',
   additionalProperties: false,
-  required: ['workspace', 'format', 'records'],
+  required: ['workspace', 'format'],
   properties: {
     workspace: workspaceSchema,
-    format: { type: 'string', enum: ['json'] },
+    format: { type: 'string', enum: ['json', 'csv'] },
     records: { type: 'array', minItems: 1, maxItems: limits.maxJsonRecords, items: personRecordSchema },
+    structure: structureSchema,
+    delimiter: { type: 'string', enum: [',', ';', '\t', '|'] },
+    size: {
+      type: 'integer',
+      minimum: 1,
+      maximum: limits.maxFileBytes,
+      description: 'The file size in bytes: the upload URL then accepts exactly that',
+    },
     options: importOptionsSchema,
   },
+  // CSV imports carry a file, uploaded afterwards; JSON imports carry their records.
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords
+  if: { required: ['format'], properties: { format: { const: 'csv' } } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords
+  then: { properties: { records: false } },
+  else: { required: ['records'], properties: { structure: false, delimiter: false, size: false } },
 } as const;
 
 /** `POST /v1/imports/:id/actions` */
@@ -50,5 +88,5 @@ export const actionCreateSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['type'],
-  properties: { type: { type: 'string', enum: ['process', 'cancel', 'retry_failed', 'revert'] } },
+  properties: { type: { type: 'string', enum: ['analyze', 'process', 'cancel', 'retry_failed', 'revert'] } },
 } as const;

@@ -170,7 +170,8 @@ export const openApiDocument = {
     },
     '/v1/imports': {
       post: {
-        summary: 'Create a JSON import; it is queued and processed asynchronously',
+        summary:
+          'Create an import: JSON records inline (analyzed, then processed unless dry_run), or a CSV (the response carries a presigned upload)',
         requestBody: { required: true, content: json(importCreateSchema) },
         responses: {
           '201': { description: 'Created', content: json(importSchema) },
@@ -204,10 +205,46 @@ export const openApiDocument = {
         },
       },
     },
+    '/v1/imports/{id}/file': {
+      put: {
+        summary:
+          'Upload the CSV of an import awaiting its upload (up to the 10 MB body limit); analysis starts',
+        parameters: [idParameter],
+        requestBody: {
+          required: true,
+          content: {
+            'text/csv': { schema: { type: 'string' } },
+            'multipart/form-data': {
+              schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } },
+            },
+          },
+        },
+        responses: {
+          '202': { description: 'Analyzing', content: json(importSchema) },
+          ...errors(401, 404, 409, 422),
+        },
+      },
+    },
+    '/v1/imports/{id}/results.csv': {
+      get: {
+        summary:
+          'The results file (row, line, outcome, person_id, errors): a 303 to a short-lived download link',
+        parameters: [idParameter],
+        responses: { '303': { description: 'See the download link in Location' }, ...errors(401, 404, 409) },
+      },
+    },
+    '/v1/imports/{id}/errors.csv': {
+      get: {
+        summary:
+          'The error file: the original rows that did not apply, plus an errors column; formulas neutralized. A 303 to a download link',
+        parameters: [idParameter],
+        responses: { '303': { description: 'See the download link in Location' }, ...errors(401, 404, 409) },
+      },
+    },
     '/v1/imports/{id}/actions': {
       post: {
         summary:
-          'Act on an import: process (a ready import), cancel (an unfinished one), retry_failed (failed and unprocessed rows), revert (a completed one)',
+          'Act on an import: analyze (an uploaded CSV), process (a ready import), cancel (an unfinished one), retry_failed (failed and unprocessed rows), revert (a completed one)',
         parameters: [idParameter],
         requestBody: { required: true, content: json(actionCreateSchema) },
         responses: {

@@ -22,6 +22,12 @@ export const rawBody = (event: HttpEvent): string =>
       ? Buffer.from(event.body, 'base64').toString('utf8')
       : event.body;
 
+/** The request body as bytes (uploads). */
+export const rawBodyBytes = (event: HttpEvent): Buffer =>
+  event.body === undefined
+    ? Buffer.alloc(0)
+    : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+
 export class MalformedJsonError extends IntakeError {
   constructor(detail: string) {
     super(`The request body is not valid JSON: ${detail}`, 'invalid_json');

@@ -2,7 +2,7 @@ import { accountValue } from '../core/identifiers.js';
 import type { Attributes, Identifier, IdentifierKind, RowInput } from '../core/types.js';
 import type { ImportCreateBody } from './validation.js';
 
-type NativeRecord = ImportCreateBody['records'][number];
+type NativeRecord = NonNullable<ImportCreateBody['records']>[number];
 
 const SCALAR_KINDS = [
   'external_id',

@@ -1,11 +1,19 @@
 import type { Route } from '@middy/http-router';
 import { type ActionDeps, requestAction } from '../core/actions.js';
-import { type CreateImportDeps, createJsonImport } from '../core/create-import.js';
-import { NotFoundError, ValidationError } from '../core/errors.js';
-import type { PeopleStore } from '../core/ports.js';
+import {
+  type CreateImportDeps,
+  createCsvImport,
+  createJsonImport,
+  startAnalysis,
+  uploadFile,
+} from '../core/create-import.js';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import type { PeopleStore, ResultFiles } from '../core/ports.js';
 import { findPeople, getImport, getPerson, listRowResults, previewRows } from '../core/queries.js';
-import { type HttpEvent, type HttpResult, json, jsonBody, pathParam, queryOf } from './http.js';
+import { type Structure, structureShapeProblems } from '../core/structure.js';
+import { type HttpEvent, type HttpResult, json, jsonBody, pathParam, queryOf, rawBodyBytes } from './http.js';
 import type { TenantContext } from './middleware.js';
+import { parseMultipart } from './multipart.js';
 import { recordToInput } from './native.mapping.js';
 import {
   presentAction,
@@ -19,6 +27,7 @@ import { validate, validators } from './validation.js';
 
 export interface NativeDeps extends CreateImportDeps, ActionDeps {
   people: PeopleStore;
+  files: ResultFiles;
 }
 
 type Handler = (event: HttpEvent, context: TenantContext) => Promise<HttpResult>;
@@ -28,14 +37,62 @@ export type HttpRoute = { method: Route<HttpEvent, HttpResult>['method']; path: 
 export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
   const createImport: Handler = async (event, { tenant }) => {
     const body = validate(validators.importCreate, jsonBody(event), 'import');
+    const common = { tenantId: tenant.id, workspace: body.workspace, options: body.options };
+    if (body.format === 'csv') {
+      const structure = body.structure as Structure | undefined;
+      const problems = structure ? structureShapeProblems(structure) : [];
+      if (problems.length > 0)
+        throw new ValidationError(`The structure is invalid (${problems.length} problem(s))`, problems);
+      const { item, upload } = await createCsvImport(deps, {
+        ...common,
+        ...(structure ? { structure } : {}),
+        ...(body.delimiter ? { delimiter: body.delimiter } : {}),
+        ...(body.size !== undefined ? { size: body.size } : {}),
+      });
+      return json(201, { ...presentImport(item), upload }, { location: `/v1/imports/${item.id}` });
+    }
     const created = await createJsonImport(deps, {
-      tenantId: tenant.id,
-      workspace: body.workspace,
-      rows: body.records.map(recordToInput),
-      options: body.options,
+      ...common,
+      rows: (body.records ?? []).map(recordToInput),
     });
     return json(201, presentImport(created), { location: `/v1/imports/${created.id}` });
   };
+
+  const uploadCsv: Handler = async (event, { tenant }) => {
+    const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
+    const raw = rawBodyBytes(event);
+    let file: Uint8Array;
+    if (contentType.startsWith('multipart/form-data')) {
+      const form = await parseMultipart(raw, contentType);
+      const part = form.files.file;
+      if (!part)
+        throw new ValidationError('The form has no file part', [
+          { pointer: '/file', message: 'is required' },
+        ]);
+      file = part.data;
+    } else if (contentType.startsWith('text/csv') || contentType.startsWith('application/octet-stream')) {
+      file = raw;
+    } else {
+      const message = 'send the file as text/csv, or as multipart/form-data with a part named "file"';
+      throw new ValidationError(message, [{ pointer: 'content-type', message }], 'unsupported_media_type');
+    }
+    const item = await uploadFile(deps, tenant.id, pathParam(event, 'id'), file);
+    return json(202, presentImport(item));
+  };
+
+  const resultFile =
+    (name: 'results' | 'errors'): Handler =>
+    async (event, { tenant }) => {
+      const item = await getImport(deps.imports, tenant.id, pathParam(event, 'id'));
+      if (item.files === null) {
+        throw new ConflictError(
+          `Import ${item.id} is ${item.status}; its files are written when it finishes`,
+          'not_finished',
+        );
+      }
+      const url = await deps.files.downloadUrl(item.files[name], `${item.id}-${name}.csv`);
+      return { statusCode: 303, headers: { location: url }, body: '' };
+    };
 
   const showImport: Handler = async (event, { tenant }) =>
     json(200, presentImport(await getImport(deps.imports, tenant.id, pathParam(event, 'id'))));
@@ -50,7 +107,14 @@ export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
 
   const createAction: Handler = async (event, { tenant }) => {
     const body = validate(validators.actionCreate, jsonBody(event), 'action');
-    const action = await requestAction(deps, tenant.id, pathParam(event, 'id'), body.type);
+    const id = pathParam(event, 'id');
+    if (body.type === 'analyze') {
+      return json(
+        202,
+        presentImport(await startAnalysis(deps, await getImport(deps.imports, tenant.id, id))),
+      );
+    }
+    const action = await requestAction(deps, tenant.id, id, body.type);
     return json(202, presentAction(action), {
       location: `/v1/imports/${action.import_id}/actions/${action.id}`,
     });
@@ -97,6 +161,9 @@ export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
     { method: 'POST', path: '/v1/imports', handler: createImport },
     { method: 'GET', path: '/v1/imports/{id}', handler: showImport },
     { method: 'GET', path: '/v1/imports/{id}/rows', handler: listRows },
+    { method: 'PUT', path: '/v1/imports/{id}/file', handler: uploadCsv },
+    { method: 'GET', path: '/v1/imports/{id}/results.csv', handler: resultFile('results') },
+    { method: 'GET', path: '/v1/imports/{id}/errors.csv', handler: resultFile('errors') },
     { method: 'POST', path: '/v1/imports/{id}/actions', handler: createAction },
     { method: 'GET', path: '/v1/imports/{id}/actions', handler: listActions },
     { method: 'GET', path: '/v1/imports/{id}/actions/{action_id}', handler: showAction },

@@ -5,7 +5,7 @@ import { peopleQuerySchema, rowsQuerySchema } from '../../schemas/queries.schema
 import { type ProblemDetail, ValidationError } from '../core/errors.js';
 
 /** Validators compiled once per container, from the schemas in schemas/. */
-const bodies = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const bodies = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
 /** Query strings arrive as text: coerce numbers and fill defaults. */
 const queries = new Ajv({
   allErrors: true,
@@ -29,23 +29,29 @@ export const validators = {
 
 /** One problem per ajv error, with the JSON pointer of the offending value. */
 export function problemsOf(errors: ErrorObject[]): ProblemDetail[] {
-  return errors.map((error) => {
-    const params = error.params as Record<string, unknown>;
-    if (error.keyword === 'required') {
-      return { pointer: `${error.instancePath}/${params.missingProperty}`, message: 'is required' };
-    }
-    if (error.keyword === 'additionalProperties') {
-      return {
-        pointer: `${error.instancePath}/${params.additionalProperty}`,
-        message: 'is not an allowed property',
-      };
-    }
-    if (error.keyword === 'enum') {
-      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
-      return { pointer: error.instancePath || '/', message: `must be one of ${allowed}` };
-    }
-    return { pointer: error.instancePath || '/', message: error.message ?? 'is invalid' };
-  });
+  // An `if` failure only repeats what its then/else branch already reported.
+  return errors
+    .filter((error) => error.keyword !== 'if')
+    .map((error) => {
+      const params = error.params as Record<string, unknown>;
+      if (error.keyword === 'required') {
+        return { pointer: `${error.instancePath}/${params.missingProperty}`, message: 'is required' };
+      }
+      if (error.keyword === 'additionalProperties') {
+        return {
+          pointer: `${error.instancePath}/${params.additionalProperty}`,
+          message: 'is not an allowed property',
+        };
+      }
+      if (error.keyword === 'enum') {
+        const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
+        return { pointer: error.instancePath || '/', message: `must be one of ${allowed}` };
+      }
+      if (error.keyword === 'false schema') {
+        return { pointer: error.instancePath || '/', message: 'is not allowed for this format' };
+      }
+      return { pointer: error.instancePath || '/', message: error.message ?? 'is invalid' };
+    });
 }
 
 /** Returns the value typed by its schema, or throws a ValidationError listing every problem. */

@@ -5,6 +5,7 @@ import type { Field, FieldStore } from './fields.js';
 import { identityKey } from './identifiers.js';
 import { LastRowIndex } from './identity-index.js';
 import { limits } from './limits.js';
+import { pointedAt } from './matched.js';
 import { normalizeRow } from './normalize-row.js';
 import type { ChunkStore, Clock, IdGenerator, ImportStore, PeopleStore, WorkQueue } from './ports.js';
 import { checkStructure, mapCells, matchOrder, proposeStructure, type Structure } from './structure.js';
@@ -260,6 +261,7 @@ async function reviewChunks(
       rows,
       { dryRun: true },
     );
+    for (const id of await pointedAt(deps.people, item, rows)) matched.add(id);
     predicted.forEach(({ result, person }, i) => {
       const row = rows[i];
       if (!row) return;

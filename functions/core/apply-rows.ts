@@ -33,6 +33,8 @@ const MAX_ATTEMPTS = 5;
 interface Lookups {
   owners: Map<string, string>;
   people: Map<string, Person>;
+  /** Person ids the rows name that belong to another workspace: taken, and not this import's to touch. */
+  foreign: Set<string>;
 }
 
 const keysOf = (rows: ChunkRow[]): string[] => [
@@ -48,7 +50,8 @@ async function lookUp(deps: EngineDeps, target: ApplyTarget, rows: ChunkRow[]): 
   const found = await deps.people.getMany(target.tenantId, [...ids]);
   // A person of another workspace is not one this import can see.
   const people = new Map([...found].filter(([, person]) => person.workspace === target.workspace));
-  return { owners, people };
+  const foreign = new Set([...found.keys()].filter((id) => !people.has(id)));
+  return { owners, people, foreign };
 }
 
 function remember(lookups: Lookups, plan: RowPlan): void {
@@ -105,6 +108,17 @@ async function applyRow(
   lookups: Lookups,
   dryRun: boolean,
 ): Promise<AppliedRow> {
+  if (
+    row.input.person_id !== undefined &&
+    lookups.foreign.has(row.input.person_id) &&
+    row.errors.length === 0
+  ) {
+    const error = {
+      code: 'already_exists',
+      message: `A person with id '${row.input.person_id}' exists in another workspace`,
+    };
+    row = { ...row, errors: [error] };
+  }
   for (let attempt = 1; ; attempt++) {
     const now = deps.clock.now();
     const plan = planRow(row, target.options, {

@@ -140,3 +140,34 @@ export async function startAnalysis(deps: CreateImportDeps, item: Import): Promi
   await deps.queue.enqueueAnalysis({ tenant_id: item.tenant_id, import_id: item.id });
   return { ...item, status: 'analyzing', updated_at: now };
 }
+
+/**
+ * Analyzes a `ready` import again with changed structure or options (a Learning Locker client
+ * edits the structure after the upload, then asks to process): the new analysis replaces the
+ * review, and unless the options say dry_run, processing follows.
+ */
+export async function reanalyze(
+  deps: CreateImportDeps,
+  tenantId: string,
+  id: string,
+  changes: { structure?: Structure; options?: Partial<ImportOptions> },
+): Promise<Import> {
+  const item = await deps.imports.get(tenantId, id);
+  if (item === null) throw new NotFoundError('Import', id);
+  const now = deps.clock.now();
+  const options = { ...item.options, ...changes.options };
+  const update = {
+    status: 'analyzing' as const,
+    options,
+    review: null,
+    ...(changes.structure ? { structure: changes.structure } : {}),
+  };
+  if (!(await deps.imports.update(tenantId, id, ['ready'], update, now))) {
+    throw new ConflictError(
+      `Import ${id} is ${item.status}; it can be analyzed again only when ready`,
+      'invalid_state',
+    );
+  }
+  await deps.queue.enqueueAnalysis({ tenant_id: tenantId, import_id: id });
+  return { ...item, ...update, updated_at: now };
+}

@@ -1,4 +1,6 @@
+import { pointedAt } from './matched.js';
 import type { ProcessDeps } from './process-chunk.js';
+import { writeResultFiles } from './result-files.js';
 import type { Action, Counters, Import } from './types.js';
 
 const SWEEP_PAGE = 500;
@@ -27,6 +29,8 @@ export async function finalizeAction(deps: ProcessDeps, item: Import, action: Ac
     return;
   }
   if (item.status === 'cancelled') {
+    const files = await writeResultFiles(deps, item);
+    await imports.update(item.tenant_id, item.id, ['cancelled'], { files }, clock.now());
     await imports.finishAction(item.tenant_id, item.id, action.id, 'cancelled', clock.now());
     return;
   }
@@ -47,6 +51,7 @@ export async function finalizeAction(deps: ProcessDeps, item: Import, action: Ac
     actionCounters = { ...actionCounters, deleted: actionCounters.deleted + swept };
   }
   const status = finalStatusOf(counters);
+  const files = await writeResultFiles(deps, { ...item, counters });
   await imports.finishAction(
     item.tenant_id,
     item.id,
@@ -59,7 +64,7 @@ export async function finalizeAction(deps: ProcessDeps, item: Import, action: Ac
     item.tenant_id,
     item.id,
     ['finalizing'],
-    { status, counters, completed_at: clock.now() },
+    { status, counters, files, completed_at: clock.now() },
     clock.now(),
   );
 }
@@ -84,6 +89,11 @@ async function sweepUnmatched(deps: ProcessDeps, item: Import): Promise<number> 
   const matched = new Set<string>();
   for (const result of await allResults(deps, item, 'row'))
     if (result.person_id) matched.add(result.person_id);
+  // A row matches the people its identifiers point at, whatever its outcome (failed, skipped, superseded).
+  for (let chunk = 0; chunk < item.chunks_total; chunk++) {
+    const rows = await deps.chunks.read({ tenant_id: item.tenant_id, import_id: item.id, chunk });
+    for (const id of await pointedAt(deps.people, item, rows)) matched.add(id);
+  }
   let cursor: string | undefined;
   do {
     const page = await deps.people.listByWorkspace(item.tenant_id, item.workspace, SWEEP_PAGE, cursor);

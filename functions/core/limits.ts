@@ -4,6 +4,10 @@ export const limits = {
   chunkRows: 1000,
   /** Records in one inline JSON import (larger sets go through CSV upload). */
   maxJsonRecords: 10_000,
+  /** A CSV file (the analyzer refuses larger ones). */
+  maxFileBytes: 1024 * 1024 * 1024,
+  /** Rows in a CSV file. */
+  maxFileRows: 1_000_000,
   /** Row results per page. */
   maxPageSize: 1000,
   defaultPageSize: 100,

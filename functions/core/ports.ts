@@ -150,7 +150,8 @@ export interface SourceStore {
 
 /** Result files of a finished import, and links to download them. */
 export interface ResultFiles {
-  write(item: Import, name: 'results' | 'errors', lines: AsyncIterable<string>): Promise<string>;
+  /** Writes a CSV file of these rows (cells that a spreadsheet would run as formulas are neutralized). */
+  write(item: Import, name: 'results' | 'errors', rows: AsyncIterable<string[]>): Promise<string>;
   downloadUrl(key: string, filename: string): Promise<string>;
 }
 

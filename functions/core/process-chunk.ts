@@ -1,7 +1,8 @@
 import { type ApplyTarget, applyRows, type EngineDeps } from './apply-rows.js';
 import { type FieldStore, inferFieldType } from './fields.js';
 import { finalizeAction } from './finalize.js';
-import { type ChunkStore, type ImportStore, NO_EFFECT } from './ports.js';
+import { limits } from './limits.js';
+import { type ChunkStore, type ImportStore, NO_EFFECT, type ResultFiles } from './ports.js';
 import { revertChunk } from './revert.js';
 import {
   type ChunkRow,
@@ -17,6 +18,7 @@ export interface ProcessDeps extends EngineDeps {
   imports: ImportStore;
   chunks: ChunkStore;
   fields: FieldStore;
+  files: ResultFiles;
 }
 
 const RETRYABLE: ReadonlySet<RowOutcome> = new Set(['failed', 'unprocessed']);
@@ -45,21 +47,27 @@ async function ensureFields(deps: ProcessDeps, item: Import, rows: ChunkRow[]): 
  * run twice, concurrently or after a crash: each row's effect is written with its result at most
  * once per action, and the chunk's counters are added once.
  */
-export async function processChunk(deps: ProcessDeps, message: WorkMessage): Promise<void> {
+export async function processChunk(
+  deps: ProcessDeps,
+  message: WorkMessage,
+  mode: 'apply' | 'abandon' = 'apply',
+): Promise<void> {
   const { imports } = deps;
   const item = await imports.get(message.tenant_id, message.import_id);
   const action = item && (await imports.getAction(message.tenant_id, message.import_id, message.action_id));
   if (!item || !action || item.action_id !== action.id) return;
-  if (action.type === 'revert') return revertChunk(deps, item, action, message);
+  if (action.type === 'revert') return revertChunk(deps, item, action, message, mode);
 
   if (item.status === 'queued') {
     await imports.update(item.tenant_id, item.id, ['queued'], { status: 'processing' }, deps.clock.now());
     item.status = 'processing';
   }
-  const cancelled = item.status === 'cancelled';
-  if (!cancelled && item.status !== 'processing' && item.status !== 'finalizing') return;
+  // A cancelled import, or a chunk that ended in the dead-letter queue: its rows are not applied.
+  const cancelled = item.status === 'cancelled' || mode === 'abandon';
+  if (item.status !== 'cancelled' && item.status !== 'processing' && item.status !== 'finalizing') return;
 
-  const rows = await deps.chunks.read(message);
+  // Abandoning needs only the row numbers: the chunk itself may be what cannot be read.
+  const rows = cancelled ? rowStubs(item, message.chunk) : await deps.chunks.read(message);
   const first = rows[0]?.row ?? 1;
   const last = rows[rows.length - 1]?.row ?? 0;
   const resultsOf = async () =>
@@ -116,6 +124,17 @@ export async function processChunk(deps: ProcessDeps, message: WorkMessage): Pro
   if (progress.action.chunks_done >= progress.action.chunks_total) {
     await finalizeAction(deps, progress.import, progress.action);
   }
+}
+
+/** The rows a chunk holds, by number only: chunks are consecutive runs of `limits.chunkRows` rows. */
+export function rowStubs(item: Import, chunk: number): ChunkRow[] {
+  const first = chunk * limits.chunkRows + 1;
+  const last = Math.min(item.total_rows, (chunk + 1) * limits.chunkRows);
+  return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => ({
+    row: first + i,
+    input: { identifiers: [], profile: {}, attributes: {} },
+    errors: [],
+  }));
 }
 
 /** This action's outcomes in the chunk, and how the import's per-row outcomes changed. */

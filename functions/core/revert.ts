@@ -1,6 +1,6 @@
 import { finalizeAction } from './finalize.js';
 import { type Effect, NO_EFFECT } from './ports.js';
-import type { ProcessDeps } from './process-chunk.js';
+import { type ProcessDeps, rowStubs } from './process-chunk.js';
 import {
   type Action,
   type Counters,
@@ -48,10 +48,16 @@ function undoOf(
  * Reverts one chunk of a finished import, its rows in reverse order. A person changed since the
  * import is left alone and reported as a conflict.
  */
-export async function revertChunk(deps: ProcessDeps, item: Import, action: Action, message: WorkMessage) {
+export async function revertChunk(
+  deps: ProcessDeps,
+  item: Import,
+  action: Action,
+  message: WorkMessage,
+  mode: 'apply' | 'abandon' = 'apply',
+) {
   const { imports } = deps;
   if (item.status !== 'reverting') return;
-  const rows = await deps.chunks.read(message);
+  const rows = rowStubs(item, message.chunk);
   const first = rows[0]?.row ?? 1;
   const last = rows[rows.length - 1]?.row ?? 0;
   const resultsOf = async (slot: 'row' | 'undo') =>
@@ -62,6 +68,24 @@ export async function revertChunk(deps: ProcessDeps, item: Import, action: Actio
     .reverse();
 
   for (const result of results) {
+    if (mode === 'abandon') {
+      // The chunk ended in the dead-letter queue: its rows stay as the import left them.
+      await deps.people.commit({
+        tenantId: item.tenant_id,
+        importId: item.id,
+        slot: 'undo',
+        result: {
+          row: result.row,
+          outcome: 'unprocessed',
+          person_id: result.person_id,
+          errors: [],
+          action_id: action.id,
+        },
+        effect: NO_EFFECT,
+        now: deps.clock.now(),
+      });
+      continue;
+    }
     let recorded = false;
     for (let attempt = 1; attempt <= 3 && !recorded; attempt++) {
       const ids = [result.person_id, ...(result.undo?.absorbed ?? []).map((p) => p.id)].filter(

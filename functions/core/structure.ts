@@ -142,3 +142,27 @@ export function mapCells(
     label: (path) => labels.get(path) ?? path,
   };
 }
+
+/** Problems with a structure's shape (before any file is seen), as JSON pointers under `/structure`. */
+export function structureShapeProblems(structure: Structure): { pointer: string; message: string }[] {
+  const problems: { pointer: string; message: string }[] = [];
+  for (const [column, role] of Object.entries(structure)) {
+    const at = `/structure/${column.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const r = role as Partial<Record<string, unknown>>;
+    if (role.role === 'identifier' && !r.kind)
+      problems.push({ pointer: `${at}/kind`, message: 'an identifier column needs a kind' });
+    if (role.role === 'identifier' && r.kind === 'account' && (!r.part || !r.related)) {
+      problems.push({
+        pointer: `${at}/related`,
+        message: 'an account column needs part (home_page or name) and related (the other column)',
+      });
+    }
+    if ((role.role === 'profile' || role.role === 'attribute') && !r.key) {
+      problems.push({ pointer: `${at}/key`, message: `a ${role.role} column needs a key` });
+    }
+    if (role.role === 'profile' && typeof r.key === 'string' && !isProfileKey(r.key)) {
+      problems.push({ pointer: `${at}/key`, message: `'${r.key}' is not a person field` });
+    }
+  }
+  return problems;
+}

@@ -32,3 +32,13 @@ export function parseImportRef(body: string): { tenant_id: string; import_id: st
   }
   return { tenant_id: value.tenant_id, import_id: value.import_id };
 }
+
+/** A dead letter: a chunk message or an analysis message; null when it is neither. */
+export function parseDeadLetter(body: string): WorkMessage | { tenant_id: string; import_id: string } | null {
+  try {
+    const value = JSON.parse(body) as Record<string, unknown>;
+    return 'action_id' in value ? parseWorkMessage(body) : parseImportRef(body);
+  } catch {
+    return null;
+  }
+}

@@ -6,6 +6,7 @@ import { DynamoFieldStore } from '../adapters/dynamo-field.store.js';
 import { DynamoImportStore } from '../adapters/dynamo-import.store.js';
 import { DynamoPeopleStore } from '../adapters/dynamo-people.store.js';
 import { S3ChunkStore } from '../adapters/s3-chunk.store.js';
+import { S3ResultFiles } from '../adapters/s3-result.files.js';
 import { prefixedIds, systemClock } from '../adapters/system.js';
 import { loadConfig } from '../config.js';
 import { processChunk } from '../core/process-chunk.js';
@@ -20,6 +21,7 @@ const deps = {
   imports: new DynamoImportStore(clients.dynamo, config.jobsTable),
   people: new DynamoPeopleStore(clients.dynamo, config.peopleTable, config.jobsTable),
   chunks: new S3ChunkStore(clients.s3, config.bucket),
+  files: new S3ResultFiles(clients.s3, config.bucket),
   fields: new DynamoFieldStore(clients.dynamo, config.jobsTable),
   clock: systemClock,
   personIds: prefixedIds('per'),

@@ -307,6 +307,37 @@ describe('Import options', () => {
   });
 });
 
+describe('delete_unmatched', () => {
+  it('keeps the people that failed or skipped rows point at; deletes only those no row mentions', async () => {
+    const workspace = freshWorkspace('sweep');
+    await runImport(workspace, [
+      { external_id: 'a' },
+      { email: 'b@x.io' },
+      { email: 'bad-row@x.io' },
+      { email: 'gone@x.io' },
+    ]);
+
+    const { done, rows } = await runImport(
+      workspace,
+      [
+        { external_id: 'a', email: 'b@x.io' },
+        { email: 'bad-row@x.io', attributes: { n: 'x' } },
+        { email: 'new@x.io' },
+      ],
+      { delete_unmatched: true, skip_invalid: true, create_missing_fields: false },
+    );
+
+    expect(rows.map((r) => r.outcome)).toEqual(['failed', 'skipped', 'created']);
+    expect(done.counters).toMatchObject({ deleted: 1 });
+    expect((await peopleOf(workspace)).map((p) => p.email ?? p.external_id).sort()).toEqual([
+      'a',
+      'b@x.io',
+      'bad-row@x.io',
+      'new@x.io',
+    ]);
+  });
+});
+
 describe('Actions', () => {
   it('retry_failed re-runs only the failed rows once what blocked them is gone', async () => {
     const workspace = freshWorkspace('retry');

@@ -20,8 +20,8 @@ export default async function globalSetup(): Promise<void> {
       PORT: '0',
       INTAKE_DEV_API_KEY: apiKey,
       INTAKE_STATE_FILE: TEST_STATE_FILE,
-      // Short, so redelivery and dead-letter tests do not wait minutes.
-      INTAKE_VISIBILITY_TIMEOUTS: 'process=4',
+      // Short, so dead-letter tests do not wait minutes; longer than a 1,000-row chunk takes on DynamoDB Local.
+      INTAKE_VISIBILITY_TIMEOUTS: 'process=10',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

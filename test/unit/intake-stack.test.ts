@@ -4,7 +4,13 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { IntakeStack } from '../../lib/intake-stack.js';
-import { bucket as bucketDefinition, queues, tables, workers } from '../../lib/resources.js';
+import {
+  bucket as bucketDefinition,
+  queues,
+  tables,
+  type WorkerDefinition,
+  workers,
+} from '../../lib/resources.js';
 
 interface CfnResourceJson {
   Type: string;
@@ -246,12 +252,13 @@ describe('IntakeStack', () => {
     }
   });
 
-  it('alarms as soon as one message is visible on any dead-letter queue', () => {
+  it('alarms as soon as one message is received from any dead-letter queue', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', keysOf(queues).length);
     for (const key of keysOf(queues)) {
       expect(propertiesOf(stack.deadLetterAlarms[key])).toMatchObject({
         Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
+        MetricName: 'NumberOfMessagesReceived',
+        Statistic: 'Sum',
         Dimensions: [
           {
             Name: 'QueueName',
@@ -267,12 +274,13 @@ describe('IntakeStack', () => {
     }
   });
 
-  it('feeds every worker from its queue with its batch size, concurrency cap and partial batch failures', () => {
+  it('feeds every worker from its queue (or its dead-letter queue) with its batch size, concurrency cap and partial batch failures', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', keysOf(workers).length);
     for (const key of keysOf(workers)) {
-      const def = workers[key];
+      const def: WorkerDefinition = workers[key];
+      const source = def.deadLetter ? stack.deadLetterQueues[def.queue] : stack.queues[def.queue];
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.queues[def.queue]), 'Arn'] },
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(source), 'Arn'] },
         FunctionName: { Ref: logicalId(stack.workerFunctions[key]) },
         BatchSize: def.batchSize,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -358,7 +366,8 @@ describe('IntakeStack', () => {
     }
     expect(allows(fn, 's3:GetObject', stack.bucket)).toBe(true);
     expect(allows(fn, 'sqs:ReceiveMessage', stack.queues[workers.processChunk.queue])).toBe(true);
-    expect(allows(fn, 's3:PutObject')).toBe(false);
+    // It writes the result files, and deletes nothing.
+    expect(allows(fn, 's3:PutObject', stack.bucket)).toBe(true);
     expect(allows(fn, 's3:DeleteObject')).toBe(false);
     expect(allows(fn, 'sqs:SendMessage')).toBe(false);
   });

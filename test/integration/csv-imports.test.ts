@@ -1,0 +1,332 @@
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { bucket } from '../../lib/resources.js';
+import {
+  type Body,
+  call,
+  devKey,
+  freshWorkspace,
+  peopleOf,
+  type RowView,
+  waitForImport,
+  waitForStatus,
+} from '../helpers/http-client.js';
+import { readState } from '../helpers/runtime-state.js';
+
+/** CSV imports end to end: presigned upload, analysis with a review, processing, result files. */
+
+const act = (id: unknown, type: string) => call('POST', `/v1/imports/${id}/actions`, { body: { type } });
+
+async function createCsv(workspace: string, extra: Body = {}) {
+  const reply = await call('POST', '/v1/imports', { body: { workspace, format: 'csv', ...extra } });
+  expect(reply.status).toBe(201);
+  return reply.body;
+}
+
+async function uploadDirect(id: unknown, csv: string) {
+  return call('PUT', `/v1/imports/${id}/file`, { rawBody: csv, headers: { 'content-type': 'text/csv' } });
+}
+
+async function download(id: unknown, name: 'results' | 'errors') {
+  const response = await fetch(`${process.env.INTAKE_URL}/v1/imports/${id}/${name}.csv`, {
+    headers: { 'x-api-key': devKey() },
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+describe('CSV imports', () => {
+  it('uploads through the presigned URL, analyzes with a review, and processes on request', async () => {
+    const workspace = freshWorkspace('csv-presigned');
+    const csv = 'Email,First Name,Team\nada@x.io,Ada,red\nbob@x.io,Bob,blue\n';
+    const created = await createCsv(workspace, { size: Buffer.byteLength(csv), options: { dry_run: true } });
+    const upload = created.upload as {
+      url: string;
+      method: string;
+      headers: Record<string, string>;
+      expires_at: string;
+    };
+
+    expect(created).toMatchObject({ status: 'awaiting_upload', format: 'csv' });
+    expect(upload).toMatchObject({ method: 'PUT', headers: { 'content-type': 'text/csv' } });
+    expect(Date.parse(upload.expires_at)).toBeGreaterThan(Date.now());
+    const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: csv });
+    expect(put.ok).toBe(true);
+
+    expect((await act(created.id, 'analyze')).status).toBe(202);
+    const ready = await waitForStatus(created.id as string, ['ready']);
+    expect(ready).toMatchObject({
+      total_rows: 2,
+      review: expect.objectContaining({ created: 2, invalid: 0 }),
+    });
+    const preview = await call<{ rows: Body[] }>('GET', `/v1/imports/${created.id}/rows?preview=true`);
+    expect(preview.body.rows).toEqual([
+      { row: 1, line: 2, outcome: 'created', person_id: expect.any(String), errors: [] },
+      { row: 2, line: 3, outcome: 'created', person_id: expect.any(String), errors: [] },
+    ]);
+    expect(await peopleOf(workspace)).toEqual([]);
+
+    await act(created.id, 'process');
+    const done = await waitForImport(created.id as string);
+    expect(done).toMatchObject({ status: 'completed', counters: expect.objectContaining({ created: 2 }) });
+    const people = await peopleOf(workspace);
+    expect(people.map((p) => [p.email, p.first_name, (p.attributes as Body).Team]).sort()).toEqual([
+      ['ada@x.io', 'Ada', 'red'],
+      ['bob@x.io', 'Bob', 'blue'],
+    ]);
+  });
+
+  it('takes the file in the request, proposes a structure from the headers, and reports row errors with line and column', async () => {
+    const workspace = freshWorkspace('csv-direct');
+    const created = await createCsv(workspace, { options: { skip_invalid: true } });
+    const csv = 'external_id;email;note\n"e-1";a@x.io;"multi\nline"\ne-2;not-an-email;x\ne-3;c@x.io\n';
+
+    const uploaded = await uploadDirect(created.id, csv);
+    const done = await waitForImport(created.id as string);
+    const rows = (await call<{ rows: RowView[] }>('GET', `/v1/imports/${created.id}/rows`)).body.rows;
+
+    expect(uploaded.status).toBe(202);
+    expect(done).toMatchObject({
+      status: 'completed',
+      total_rows: 3,
+      counters: expect.objectContaining({ created: 1, skipped: 2 }),
+    });
+    expect(rows[1]).toMatchObject({
+      outcome: 'skipped',
+      errors: [{ code: 'invalid_email', field: 'email' }],
+    });
+    expect(rows[2]).toMatchObject({
+      outcome: 'skipped',
+      errors: [expect.objectContaining({ code: 'too_few_cells' })],
+    });
+    const preview = await call<{ rows: Body[] }>('GET', `/v1/imports/${created.id}/rows?preview=true`);
+    expect(preview.body.rows.map((r) => r.line)).toEqual([2, 4, 5]);
+  });
+
+  it('accepts a multipart upload and reuses the structure of the last import with the same headers', async () => {
+    const workspace = freshWorkspace('csv-structure');
+    const structure = {
+      Mail: { role: 'identifier', kind: 'email' },
+      Given: { role: 'profile', key: 'first_name' },
+      Shirt: { role: 'attribute', key: 'shirt_size' },
+      Home: { role: 'identifier', kind: 'account', part: 'home_page', related: 'User' },
+      User: { role: 'identifier', kind: 'account', part: 'name', related: 'Home' },
+    };
+    const first = await createCsv(workspace, { structure });
+    await uploadDirect(first.id, 'Mail,Given,Shirt,Home,User\na@x.io,Ann,M,https://lms.example.org,42\n');
+    await waitForImport(first.id as string);
+
+    const second = await createCsv(workspace);
+    const form = new FormData();
+    form.append(
+      'file',
+      new Blob(['Mail,Given,Shirt,Home,User\nb@x.io,Ben,L,https://lms.example.org,43\n'], {
+        type: 'text/csv',
+      }),
+      'people.csv',
+    );
+    const response = await fetch(`${process.env.INTAKE_URL}/v1/imports/${second.id}/file`, {
+      method: 'PUT',
+      headers: { 'x-api-key': devKey() },
+      body: form,
+    });
+    const done = await waitForImport(second.id as string);
+
+    expect(response.status).toBe(202);
+    expect(done.status).toBe('completed');
+    const ben = (await peopleOf(workspace)).find((p) => p.email === 'b@x.io');
+    expect(ben).toMatchObject({
+      first_name: 'Ben',
+      attributes: { shirt_size: 'L' },
+      identifiers: expect.arrayContaining([
+        { kind: 'account', home_page: 'https://lms.example.org', name: '43' },
+      ]),
+    });
+  });
+
+  it('refuses a file that cannot be read, with the reason and where', async () => {
+    const workspace = freshWorkspace('csv-refused');
+    const utf16 = await createCsv(workspace);
+    const duplicate = await createCsv(workspace);
+    const empty = await createCsv(workspace);
+
+    await call('PUT', `/v1/imports/${utf16.id}/file`, {
+      rawBody: Buffer.from('\ufeffemail\na@x.io\n', 'utf16le').toString('latin1'),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    await uploadDirect(duplicate.id, 'email,Email\na@x.io,b@x.io\n');
+    await uploadDirect(empty.id, '');
+
+    expect((await waitForImport(utf16.id as string)).error).toMatchObject({ code: 'utf16_not_supported' });
+    expect((await waitForImport(duplicate.id as string)).error).toMatchObject({ code: 'duplicate_header' });
+    expect((await waitForImport(empty.id as string)).error).toMatchObject({ code: 'empty_file' });
+  });
+
+  it('imports a header-only file as zero rows', async () => {
+    const created = await createCsv(freshWorkspace('csv-header-only'));
+    await uploadDirect(created.id, 'email,first_name\n');
+    expect(await waitForImport(created.id as string)).toMatchObject({ status: 'completed', total_rows: 0 });
+  });
+
+  it('writes a results file and an error file with the original row, formulas neutralized', async () => {
+    const workspace = freshWorkspace('csv-files');
+    const created = await createCsv(workspace, { options: { skip_invalid: true } });
+    await uploadDirect(created.id, 'email,note\nok@x.io,fine\nbad,=HYPERLINK("http://evil")\n');
+    await waitForImport(created.id as string);
+
+    const results = await download(created.id, 'results');
+    const errors = await download(created.id, 'errors');
+
+    expect(results.status).toBe(200);
+    expect(results.text.split('\r\n')[0]).toBe('row,line,outcome,person_id,errors');
+    expect(results.text).toMatch(/^1,2,created,per_[a-z0-9]+,$/m);
+    expect(errors.text.split('\r\n').filter(Boolean)).toEqual([
+      'email,note,errors',
+      `bad,"'=HYPERLINK(""http://evil"")",email: 'bad' is not an email address`,
+    ]);
+  });
+
+  it('answers bad CSV requests with the reason', async () => {
+    const workspace = freshWorkspace('csv-bad');
+    const withRecords = await call('POST', '/v1/imports', {
+      body: { workspace, format: 'csv', records: [{ email: 'a@x.io' }] },
+    });
+    const badStructure = await call('POST', '/v1/imports', {
+      body: {
+        workspace,
+        format: 'csv',
+        structure: { Email: { role: 'identifier' }, Name: { role: 'profile', key: 'nickname' } },
+      },
+    });
+    const created = await createCsv(workspace);
+    const analyzeEarly = await act(created.id, 'analyze');
+    const wrongType = await call('PUT', `/v1/imports/${created.id}/file`, {
+      rawBody: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    const json = await call('POST', '/v1/imports', {
+      body: { workspace, format: 'json', records: [{ email: 'a@x.io' }] },
+    });
+    const fileOnJson = await uploadDirect(json.body.id, 'email\na@x.io\n');
+    const notFinished = await call('GET', `/v1/imports/${created.id}/results.csv`);
+
+    expect(withRecords.status).toBe(422);
+    expect(badStructure.status).toBe(422);
+    expect((badStructure.body.error as Body).details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ pointer: '/structure/Email/kind' }),
+        expect.objectContaining({ pointer: '/structure/Name/key' }),
+      ]),
+    );
+    expect(analyzeEarly.status).toBe(409);
+    expect(analyzeEarly.body).toMatchObject({ error: { code: 'upload_missing' } });
+    expect(wrongType.status).toBe(422);
+    expect(fileOnJson.status).toBe(409);
+    expect(notFinished.status).toBe(409);
+  });
+});
+
+describe('CSV at scale', () => {
+  it('imports 20,000 rows: counters, row results and people agree', async () => {
+    const workspace = freshWorkspace('csv-20k');
+    const seed = Array.from({ length: 50 }, (_, i) => `existing${i}@x.io,Old${i},1`).join('\n');
+    const seeded = await createCsv(workspace);
+    await uploadDirect(seeded.id, `email,first_name,n\n${seed}\n`);
+    await waitForImport(seeded.id as string);
+
+    const lines = Array.from({ length: 20_000 }, (_, i) =>
+      i < 50 ? `existing${i}@x.io,New${i},${i}` : `person${i}@x.io,P${i},${i}`,
+    );
+    const created = await createCsv(workspace);
+    await uploadDirect(created.id, `email,first_name,n\n${lines.join('\n')}\n`);
+    const done = await waitForImport(created.id as string, devKey(), 300_000);
+
+    expect(done).toMatchObject({
+      status: 'completed',
+      total_rows: 20_000,
+      chunks: { total: 20, done: 20 },
+      counters: expect.objectContaining({ processed: 20_000, created: 19_950, updated: 50, failed: 0 }),
+    });
+    const failedRows = await call<{ rows: Body[] }>('GET', `/v1/imports/${created.id}/rows?outcome=failed`);
+    expect(failedRows.body.rows).toEqual([]);
+    const page = await call<{ rows: RowView[]; next_cursor: string }>(
+      'GET',
+      `/v1/imports/${created.id}/rows?limit=1000`,
+    );
+    expect(page.body.rows.map((r) => r.row)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    expect(page.body.rows.slice(0, 50).every((r) => r.outcome === 'updated')).toBe(true);
+    const person = await call<{ people: Body[] }>(
+      'GET',
+      `/v1/people?workspace=${workspace}&email=person19999@x.io`,
+    );
+    expect(person.body.people[0]).toMatchObject({ first_name: 'P19999', attributes: { n: '19999' } });
+    const updated = await call<{ people: Body[] }>(
+      'GET',
+      `/v1/people?workspace=${workspace}&email=existing7@x.io`,
+    );
+    expect(updated.body.people[0]).toMatchObject({ first_name: 'New7', version: 2 });
+  });
+
+  it('cancels a processing import: chunks not started are unprocessed, and the import ends cancelled', async () => {
+    const workspace = freshWorkspace('csv-cancel');
+    const created = await createCsv(workspace, { options: { dry_run: true } });
+    await uploadDirect(
+      created.id,
+      `email\n${Array.from({ length: 8000 }, (_, i) => `c${i}@x.io`).join('\n')}\n`,
+    );
+    await waitForStatus(created.id as string, ['ready']);
+
+    await act(created.id, 'process');
+    const cancel = await act(created.id, 'cancel');
+    expect(cancel.status).toBe(202);
+    const deadline = Date.now() + 120_000;
+    let item = (await call('GET', `/v1/imports/${created.id}`)).body;
+    while ((item.chunks as Body).done !== 8 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      item = (await call('GET', `/v1/imports/${created.id}`)).body;
+    }
+
+    const counters = item.counters as Record<string, number>;
+    expect(item.status).toBe('cancelled');
+    expect(counters.processed).toBe(8000);
+    expect(counters.unprocessed).toBeGreaterThan(0);
+    expect((counters.created ?? 0) + (counters.unprocessed ?? 0)).toBe(8000);
+    const unprocessed = await call<{ rows: RowView[] }>(
+      'GET',
+      `/v1/imports/${created.id}/rows?outcome=unprocessed&limit=5`,
+    );
+    expect(unprocessed.body.rows).toHaveLength(5);
+  });
+
+  it('marks the rows of a chunk that keeps failing unprocessed once it reaches the dead-letter queue; the import still finishes', async () => {
+    const workspace = freshWorkspace('csv-dlq');
+    const created = await createCsv(workspace, { options: { dry_run: true } });
+    await uploadDirect(
+      created.id,
+      `email\n${Array.from({ length: 2500 }, (_, i) => `d${i}@x.io`).join('\n')}\n`,
+    );
+    await waitForStatus(created.id as string, ['ready']);
+    // Poison the middle chunk: its object disappears, so every delivery of it fails.
+    const { env } = readState();
+    const s3 = new S3Client({
+      region: env.AWS_REGION,
+      endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await s3.send(
+      new DeleteObjectCommand({ Bucket: env[bucket.env], Key: `chunks/dev/${created.id}/000001.ndjson` }),
+    );
+
+    await act(created.id, 'process');
+    const done = await waitForImport(created.id as string, devKey(), 170_000);
+
+    expect(done).toMatchObject({
+      status: 'completed_with_errors',
+      counters: expect.objectContaining({ created: 1500, unprocessed: 1000 }),
+    });
+    const unprocessed = await call<{ rows: RowView[] }>(
+      'GET',
+      `/v1/imports/${created.id}/rows?outcome=unprocessed&limit=1000`,
+    );
+    expect(unprocessed.body.rows.map((r) => r.row)).toEqual(Array.from({ length: 1000 }, (_, i) => 1001 + i));
+  }, 180_000);
+});
