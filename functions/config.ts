@@ -9,6 +9,8 @@ export interface Config {
   analyzeQueueUrl: string;
   /** Path-style S3 addressing, needed by emulators behind a custom endpoint. */
   s3ForcePathStyle: boolean;
+  /** Benchmarks: sum the DynamoDB capacity every call consumes. */
+  measureCapacity: boolean;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -27,5 +29,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     processQueueUrl: required(env, queues.process.env),
     analyzeQueueUrl: required(env, queues.analyze.env),
     s3ForcePathStyle: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3),
+    measureCapacity: env.INTAKE_MEASURE_CAPACITY === '1',
   };
 }

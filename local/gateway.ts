@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { consumed } from '../functions/adapters/capacity-meter.js';
 import { api } from '../lib/resources.js';
 
 /** What API Gateway (HTTP API, payload 2.0) hands a Lambda, built from a Node request. */
@@ -94,6 +95,11 @@ function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): v
 export function startGateway(handler: ApiHandler, port: number, host = '127.0.0.1'): Promise<Server> {
   const server = createServer(async (req, res) => {
     try {
+      if (req.url === '/_local/capacity') {
+        // Local runtime only (benchmarks): DynamoDB capacity consumed so far by this process's handlers.
+        send(res, { statusCode: 200, body: JSON.stringify(consumed) });
+        return;
+      }
       const body = await readBody(req, api.maxBodyBytes);
       if (body === null) {
         send(res, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }) });

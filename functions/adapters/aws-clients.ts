@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config.js';
+import { meterCapacity } from './capacity-meter.js';
 
 /**
  * SDK clients, created once per container. Endpoints come from the SDK's standard variables
@@ -15,8 +16,10 @@ export interface AwsClients {
 }
 
 export function createAwsClients(config: Config): AwsClients {
+  const dynamo = new DynamoDBClient({});
+  if (config.measureCapacity) meterCapacity(dynamo);
   return {
-    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    dynamo: DynamoDBDocumentClient.from(dynamo, {
       marshallOptions: { removeUndefinedValues: true },
     }),
     s3: new S3Client({ forcePathStyle: config.s3ForcePathStyle }),

@@ -62,6 +62,9 @@ export interface AnalyzeDeps {
   personIds: IdGenerator;
 }
 
+/** Chunks reviewed at once. */
+const REVIEW_CONCURRENCY = 4;
+
 /** The structure of the latest earlier import in the workspace whose headers are the same. */
 async function structureFromHistory(
   deps: AnalyzeDeps,
@@ -222,7 +225,7 @@ async function reviewChunks(
     const cached = cache.get(chunk);
     if (cached) return cached;
     const rows = await deps.chunks.read(chunkRef(chunk));
-    if (cache.size > 4) cache.delete(cache.keys().next().value as number);
+    if (cache.size > 2 * REVIEW_CONCURRENCY) cache.delete(cache.keys().next().value as number);
     cache.set(chunk, rows);
     return rows;
   };
@@ -232,7 +235,7 @@ async function reviewChunks(
     return rows.find((r) => r.row === row);
   };
 
-  for (let chunk = 0; chunk < chunks; chunk++) {
+  const reviewChunk = async (chunk: number) => {
     const rows = await chunkOf(chunk);
     for (const row of rows) {
       if (row.errors.length > 0) continue;
@@ -261,7 +264,8 @@ async function reviewChunks(
       rows,
       { dryRun: true },
     );
-    for (const id of await pointedAt(deps.people, item, rows)) matched.add(id);
+    if (item.options.delete_unmatched)
+      for (const id of await pointedAt(deps.people, item, rows)) matched.add(id);
     predicted.forEach(({ result, person }, i) => {
       const row = rows[i];
       if (!row) return;
@@ -275,7 +279,13 @@ async function reviewChunks(
       for (const other of result.undo?.absorbed ?? []) matched.add(other.id);
     });
     await deps.chunks.put(chunkRef(chunk), rows);
-  }
+  };
+  // Chunks are reviewed a few at a time: each is independent (its own lookups, its own file).
+  let next = 0;
+  const reviewer = async () => {
+    while (next < chunks) await reviewChunk(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(REVIEW_CONCURRENCY, chunks) }, reviewer));
 
   if (item.options.delete_unmatched) {
     let cursor: string | undefined;

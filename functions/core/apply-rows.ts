@@ -96,9 +96,57 @@ export async function applyRows(
   mode: { dryRun: boolean } = { dryRun: false },
 ): Promise<AppliedRow[]> {
   const lookups = await lookUp(deps, target, rows);
-  const applied: AppliedRow[] = [];
-  for (const row of rows) applied.push(await applyRow(deps, target, row, lookups, mode.dryRun));
+  const applied: AppliedRow[] = new Array(rows.length);
+  // Rows that share an identifier or a person are applied one after the other, in row order;
+  // independent groups go at once (a race they lose anyway is re-planned).
+  const groups = groupRows(rows, lookups);
+  let next = 0;
+  const worker = async () => {
+    while (next < groups.length) {
+      const group = groups[next++] ?? [];
+      for (const index of group) {
+        applied[index] = await applyRow(deps, target, rows[index] as ChunkRow, lookups, mode.dryRun);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_GROUPS, groups.length) }, worker));
   return applied;
+}
+
+/** How many groups of rows one worker applies at once. */
+const PARALLEL_GROUPS = 8;
+
+/** Indexes of rows, grouped so rows that share an identifier, a person id or a matched person are together. */
+function groupRows(rows: ChunkRow[], lookups: Lookups): number[][] {
+  const parent = rows.map((_, i) => i);
+  const find = (i: number): number => {
+    let root = i;
+    while (parent[root] !== root) root = parent[root] as number;
+    parent[i] = root;
+    return root;
+  };
+  const firstRowOf = new Map<string, number>();
+  rows.forEach((row, i) => {
+    const keys = row.input.identifiers.map(identityKey);
+    for (const key of [...keys]) {
+      const owner = lookups.owners.get(key);
+      if (owner) keys.push(`person:${owner}`);
+    }
+    if (row.input.person_id) keys.push(`person:${row.input.person_id}`);
+    for (const key of keys) {
+      const other = firstRowOf.get(key);
+      if (other === undefined) firstRowOf.set(key, i);
+      else parent[find(i)] = find(other);
+    }
+  });
+  const groups = new Map<number, number[]>();
+  rows.forEach((_, i) => {
+    const root = find(i);
+    const group = groups.get(root);
+    if (group) group.push(i);
+    else groups.set(root, [i]);
+  });
+  return [...groups.values()];
 }
 
 async function applyRow(

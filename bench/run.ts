@@ -1,0 +1,245 @@
+/**
+ * `npm run bench`: imports a generated CSV end to end through the local runtime and measures, in
+ * the same run on the same machine, the baselines it is compared with:
+ *   - a raw papaparse streaming parse of the same file        (baseline for analysis)
+ *   - raw BatchWriteItem of as many person items, same concurrency (baseline for import)
+ * Prints ratios (this machine is shared: absolute times swing, ratios much less) and writes JSON.
+ *   BENCH_ROWS (default 50,000): two identifiers, three attributes; half the rows match people
+ *   created beforehand. BENCH_BIG=1 also measures analysis memory on a 1,000,000-row file.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import Papa from 'papaparse';
+import { tables, workers } from '../lib/resources.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
+const BIG = process.env.BENCH_BIG === '1';
+const KEY = 'ik_bench_key_0123456789';
+const stateFile = resolve(`.local/bench-runtime-${process.pid}.json`);
+const work = join(tmpdir(), `intake-bench-${process.pid}`);
+mkdirSync(work, { recursive: true });
+
+type State = { url: string; env: Record<string, string> };
+
+async function startRuntime(): Promise<{ child: ChildProcess; state: State }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
+    env: { ...process.env, PORT: '0', INTAKE_DEV_API_KEY: KEY, INTAKE_STATE_FILE: stateFile, INTAKE_MEASURE_CAPACITY: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+    if (existsSync(stateFile)) {
+      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as State;
+      if ((await fetch(`${state.url}/health`).catch(() => null))?.ok) return { child, state };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGTERM');
+  throw new Error('the local runtime did not start');
+}
+
+function writeCsv(path: string, rows: number, variant: (i: number) => string): Promise<void> {
+  return new Promise((done, fail) => {
+    const out = createWriteStream(path);
+    out.on('error', fail);
+    out.write('external_id,email,team,city,score\n');
+    let i = 0;
+    const pump = () => {
+      let ok = true;
+      while (i < rows && ok) {
+        ok = out.write(`ext-${i},user${i}@example.com,team-${i % 7},${variant(i)},${i % 100}\n`);
+        i += 1;
+      }
+      if (i < rows) out.once('drain', pump);
+      else out.end(done);
+    };
+    pump();
+  });
+}
+
+async function api(state: State, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${state.url}${path}`, {
+    method,
+    headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function waitFor(state: State, id: string, statuses: string[]) {
+  for (;;) {
+    const item = await api(state, 'GET', `/v1/imports/${id}`);
+    if (statuses.includes(item.status as string)) return item;
+    if (['failed', 'cancelled'].includes(item.status as string)) throw new Error(`import ${id} ${item.status}: ${JSON.stringify(item.error)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Creates a CSV import and uploads the file through its presigned URL. */
+async function upload(state: State, workspace: string, path: string, options: Record<string, unknown>) {
+  const created = await api(state, 'POST', '/v1/imports', { workspace, format: 'csv', options });
+  const ticket = created.upload as { url: string; headers: Record<string, string> };
+  const put = await fetch(ticket.url, {
+    method: 'PUT',
+    headers: { ...ticket.headers, 'content-length': String(statSync(path).size) },
+    body: createReadStream(path) as unknown as string,
+    duplex: 'half',
+  } as RequestInit);
+  if (!put.ok) throw new Error(`upload failed: ${put.status}`);
+  return created.id as string;
+}
+
+async function capacity(state: State) {
+  return (await (await fetch(`${state.url}/_local/capacity`)).json()) as { read: number; write: number };
+}
+
+function rawParse(path: string): Promise<number> {
+  return new Promise((done) => {
+    const started = performance.now();
+    let rows = 0;
+    Papa.parse(createReadStream(path), {
+      header: true,
+      step: () => {
+        rows += 1;
+      },
+      complete: () => done(performance.now() - started),
+    });
+  });
+}
+
+async function analyzeInChild(state: State, id: string) {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/analyze-child.ts', 'dev', id], {
+    env: { ...process.env, ...state.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ms: number; rows: number; peakRssBytes: number };
+}
+
+/** Raw BatchWriteItem of `rows` person-sized items, with the chunk workers' concurrency. */
+async function rawWrite(state: State, rows: number): Promise<{ ms: number; wcu: number }> {
+  const client = new DynamoDBClient({
+    region: state.env.AWS_REGION,
+    endpoint: state.env.AWS_ENDPOINT_URL_DYNAMODB ?? state.env.AWS_ENDPOINT_URL,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const table = state.env[tables.people.env] as string;
+  let next = 0;
+  let wcu = 0;
+  const item = (i: number): WriteRequest => ({
+    PutRequest: {
+      Item: {
+        pk: { S: `T#bench#PERSON#raw-${i}` },
+        sk: { S: 'PERSON' },
+        gsi1pk: { S: 'T#bench#WS#raw' },
+        gsi1sk: { S: `PERSON#raw-${i}` },
+        id: { S: `raw-${i}` },
+        identifiers: { L: [{ M: { kind: { S: 'email' }, value: { S: `user${i}@example.com` } } }] },
+        attributes: { M: { team: { S: `team-${i % 7}` }, city: { S: 'x' }, score: { S: String(i % 100) } } },
+        version: { N: '1' },
+      },
+    },
+  });
+  const started = performance.now();
+  const writer = async () => {
+    while (next < rows) {
+      const start = next;
+      next = Math.min(rows, next + 25);
+      let requests: WriteRequest[] = Array.from({ length: next - start }, (_, k) => item(start + k));
+      while (requests.length > 0) {
+        const out = await client.send(
+          new BatchWriteItemCommand({ RequestItems: { [table]: requests }, ReturnConsumedCapacity: 'TOTAL' }),
+        );
+        wcu += (out.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+        requests = out.UnprocessedItems?.[table] ?? [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: workers.processChunk.maxConcurrency }, writer));
+  return { ms: performance.now() - started, wcu };
+}
+
+const { child, state } = await startRuntime();
+const results: Record<string, unknown> = { rows: ROWS, date: new Date().toISOString() };
+try {
+  const workspace = `bench-${Date.now().toString(36)}`;
+  const half = Math.floor(ROWS / 2);
+  const seedPath = join(work, 'seed.csv');
+  const filePath = join(work, 'import.csv');
+  await writeCsv(seedPath, half, () => 'old-city');
+  await writeCsv(filePath, ROWS, (i) => (i < half ? 'new-city' : `city-${i % 11}`));
+
+  // People the import will find: the first half of its rows.
+  const seedId = await upload(state, workspace, seedPath, {});
+  await api(state, 'POST', `/v1/imports/${seedId}/actions`, { type: 'analyze' });
+  await waitFor(state, seedId, ['completed']);
+
+  const parseMs = Math.min(await rawParse(filePath), await rawParse(filePath));
+  const id = await upload(state, workspace, filePath, { dry_run: true });
+  const analysis = await analyzeInChild(state, id);
+
+  const before = await capacity(state);
+  const started = performance.now();
+  await api(state, 'POST', `/v1/imports/${id}/actions`, { type: 'process' });
+  const done = await waitFor(state, id, ['completed', 'completed_with_errors']);
+  const importMs = performance.now() - started;
+  const after = await capacity(state);
+  const raw = await rawWrite(state, ROWS);
+
+  const counters = done.counters as Record<string, number>;
+  const created = counters.created ?? 0;
+  const updated = counters.updated ?? 0;
+  const unchanged = counters.unchanged ?? 0;
+  // The least a row can cost in writes: its result, plus for a new person the person and its two
+  // identity items, for an update the person (items under 1 KB: 1 WCU each).
+  const minimumWcu = created * 4 + updated * 2 + unchanged;
+  const minimumRcu = ROWS * 2 * 0.5 + (updated + unchanged) * 0.5;
+  Object.assign(results, {
+    counters,
+    raw_parse: { ms: parseMs, rows_per_s: ROWS / (parseMs / 1000) },
+    analyze: { ms: analysis.ms, rows_per_s: ROWS / (analysis.ms / 1000), ratio_to_raw_parse: parseMs / analysis.ms, peak_rss_mb: analysis.peakRssBytes / 2 ** 20 },
+    raw_write: { ms: raw.ms, rows_per_s: ROWS / (raw.ms / 1000), wcu_per_row: raw.wcu / ROWS },
+    import: { ms: importMs, rows_per_s: ROWS / (importMs / 1000), ratio_to_raw_write: raw.ms / importMs },
+    capacity: {
+      write_per_row: (after.write - before.write) / ROWS,
+      write_minimum_per_row: minimumWcu / ROWS,
+      read_per_row: (after.read - before.read) / ROWS,
+      read_minimum_per_row: minimumRcu / ROWS,
+    },
+  });
+
+  if (BIG) {
+    const bigPath = join(work, 'big.csv');
+    await writeCsv(bigPath, 1_000_000, (i) => `city-${i % 11}`);
+    const bigId = await upload(state, `${workspace}-big`, bigPath, { dry_run: true });
+    const big = await analyzeInChild(state, bigId);
+    results.analyze_1m = { ms: big.ms, rows_per_s: 1_000_000 / (big.ms / 1000), peak_rss_mb: big.peakRssBytes / 2 ** 20 };
+  }
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  rmSync(work, { recursive: true, force: true });
+  rmSync(stateFile, { force: true });
+}
+
+const r = results as Record<string, Record<string, number>>;
+const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const lines = [
+  `Intake benchmark: ${fmt(ROWS)} rows (half update existing people)`,
+  '',
+  'measure                          value          baseline (same run)       ratio   target',
+  `analyze rows/s                   ${fmt(r.analyze?.rows_per_s).padEnd(14)} raw parse ${fmt(r.raw_parse?.rows_per_s).padEnd(15)} ${fmt(r.analyze?.ratio_to_raw_parse, 2).padEnd(7)} >= 0.5`,
+  `import rows/s                    ${fmt(r.import?.rows_per_s).padEnd(14)} raw write ${fmt(r.raw_write?.rows_per_s).padEnd(15)} ${fmt(r.import?.ratio_to_raw_write, 2).padEnd(7)} >= 0.5`,
+  `write capacity units / row       ${fmt(r.capacity?.write_per_row, 2).padEnd(14)} minimum   ${fmt(r.capacity?.write_minimum_per_row, 2).padEnd(15)} ${fmt((r.capacity?.write_per_row ?? 0) / (r.capacity?.write_minimum_per_row ?? 1), 2).padEnd(7)} <= 2`,
+  `read capacity units / row        ${fmt(r.capacity?.read_per_row, 2).padEnd(14)} minimum   ${fmt(r.capacity?.read_minimum_per_row, 2).padEnd(15)} ${fmt((r.capacity?.read_per_row ?? 0) / (r.capacity?.read_minimum_per_row ?? 1), 2).padEnd(7)} <= 2`,
+  `analyze peak RSS, ${fmt(ROWS)} rows   ${fmt(r.analyze?.peak_rss_mb)} MB`,
+  ...(r.analyze_1m ? [`analyze peak RSS, 1,000,000 rows  ${fmt(r.analyze_1m.peak_rss_mb)} MB (${fmt((r.analyze_1m.peak_rss_mb ?? 0) / (r.analyze?.peak_rss_mb ?? 1), 2)}x; target < 256 MB)`] : []),
+];
+console.log(lines.join('\n'));
+mkdirSync('bench/results', { recursive: true });
+const out = `bench/results/bench-${Date.now()}.json`;
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${out}`);
