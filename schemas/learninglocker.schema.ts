@@ -1,4 +1,4 @@
-/** Learning Locker's persona imports: the request bodies (docs/compat/learninglocker.md). */
+/** Learning Locker's persona imports: the request bodies (docs/compat.md#learninglocker). */
 
 /** A Mongo ObjectId as Learning Locker clients send it: 24 hexadecimal digits. */
 export const OBJECT_ID_PATTERN = '^[0-9a-fA-F]{24}$';

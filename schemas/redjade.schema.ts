@@ -1,7 +1,7 @@
 import { limits } from '../functions/core/limits.js';
 
 /**
- * Request schemas of the RedJade surface (docs/compat/redjade.md): participant imports and
+ * Request schemas of the RedJade surface (docs/compat.md#redjade): participant imports and
  * participant import actions. RedJade's ids are positive integers.
  */
 

@@ -2,7 +2,7 @@ import { FIELD_TYPES } from '../functions/core/fields.js';
 import { MAX_IDENTIFIER_LENGTH } from '../functions/core/identifiers.js';
 import { workspaceSchema } from './import-create.schema.js';
 
-/** Limits of the WebAdmit surface, where its document is silent (docs/compat/webadmit.md). */
+/** Limits of the WebAdmit surface, where its document is silent (docs/compat.md#webadmit). */
 export const webadmitLimits = {
   /** Answers in one batch: every result comes back in one GET, which must stay below Lambda's 6 MB. */
   maxAnswers: 1000,

@@ -20,6 +20,7 @@ import {
   type WorkMessage,
 } from '../core/types.js';
 import { cursors, expiresAt, keys } from './keys.js';
+import { unpackUndo } from './undo-codec.js';
 
 const IMPORT_FIELDS = [
   'id',
@@ -69,7 +70,7 @@ const toRowResult = (item: Record<string, unknown>): RowResult => ({
   errors: (item.errors ?? []) as RowResult['errors'],
   ...(item.action_id ? { action_id: item.action_id as string } : {}),
   ...(item.replaced ? { replaced: item.replaced as RowOutcome } : {}),
-  ...(item.undo ? { undo: item.undo as RowResult['undo'] } : {}),
+  ...(item.undo_z instanceof Uint8Array ? { undo: unpackUndo(item.undo_z) } : {}),
 });
 
 const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;

@@ -10,9 +10,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { identityKey } from '../core/identifiers.js';
 import type { CommitOutcome, Page, PeopleStore, RowCommit } from '../core/ports.js';
-import type { Person } from '../core/types.js';
+import type { Person, RowResult } from '../core/types.js';
 import { batchGet } from './dynamo-batch.js';
 import { cursors, expiresAt, keys } from './keys.js';
+import { packUndo } from './undo-codec.js';
+
+const withoutUndo = ({ undo: _undo, ...rest }: RowResult) => rest;
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -98,7 +101,8 @@ export class DynamoPeopleStore implements PeopleStore {
         Item: {
           pk: keys.import(tenantId, importId).pk,
           sk: keys.resultSk(slot, result.row, result.person_id),
-          ...result,
+          ...withoutUndo(result),
+          ...(result.undo ? { undo_z: packUndo(result.undo) } : {}),
           expires_at: expiresAt(now),
         },
         // A retry may replace a failed or unprocessed result of an earlier action, nothing else.

@@ -70,12 +70,17 @@ const OBJECT_ID = /^[0-9a-f]{24}$/i;
 export const parseObjectId = (text: string): string | null =>
   OBJECT_ID.test(text) ? text.toLowerCase() : null;
 
-/** A new ObjectId-like id: 4 bytes of seconds since the epoch (so ids sort by creation), 8 random. */
-export const newObjectId = (nowIso: string, random: Uint8Array = randomBytes(8)): string => {
-  const seconds = Math.floor(Date.parse(nowIso) / 1000);
+/**
+ * A new ObjectId-like id: 4 bytes of seconds since the epoch (as a Mongo ObjectId, so clients can
+ * read its time), 3 hex digits of milliseconds (so ids of one second sort by creation), 13 random.
+ */
+export const newObjectId = (nowIso: string, random: Uint8Array = randomBytes(7)): string => {
+  const time = Date.parse(nowIso);
+  const seconds = Math.floor(time / 1000);
   return (
     seconds.toString(16).padStart(8, '0').slice(-8) +
-    Buffer.from(random).toString('hex').padStart(16, '0').slice(0, 16)
+    (time % 1000).toString(16).padStart(3, '0') +
+    Buffer.from(random).toString('hex').padStart(13, '0').slice(0, 13)
   );
 };
 
@@ -222,6 +227,23 @@ export function requireStructure(value: unknown, headers: string[] | null): LlSt
   return structure;
 }
 
+/** Whether two structures map every column the same way (key order aside). */
+export function sameStructure(a: LlStructure, b: LlStructure): boolean {
+  const columns = Object.keys(a);
+  if (columns.length !== Object.keys(b).length) return false;
+  return columns.every((column) => {
+    const x = a[column];
+    const y = Object.hasOwn(b, column) ? b[column] : undefined;
+    return (
+      x !== undefined &&
+      y !== undefined &&
+      x.columnType === y.columnType &&
+      x.relatedColumn === y.relatedColumn &&
+      x.primary === y.primary
+    );
+  });
+}
+
 const notImported = (column: string): LlColumn => ({
   columnName: column,
   columnType: '',
@@ -273,7 +295,7 @@ export function proposeStructure(headers: string[]): LlStructure {
   const structure: LlStructure = {};
   let named = false;
   for (const header of headers) {
-    const isName = !named && NAME_HEADERS.has(squash(header));
+    const isName: boolean = !named && NAME_HEADERS.has(squash(header));
     named ||= isName;
     structure[header] = {
       columnName: header,
@@ -313,9 +335,7 @@ export function structureFromEarlier(
         e.csv_headers.length > 0 &&
         e.csv_headers.every((h) => known.has(h)),
     )
-    .sort(
-      (a, b) => b.csv_headers.length - a.csv_headers.length || b.updated_at.localeCompare(a.updated_at),
-    );
+    .sort((a, b) => b.csv_headers.length - a.csv_headers.length || b.updated_at.localeCompare(a.updated_at));
   for (const candidate of candidates) {
     const fitted = fitStructure(candidate.structure, headers);
     if (fitted !== null) return fitted;

@@ -7,7 +7,7 @@ import {
 } from '../../schemas/redjade.schema.js';
 import type { Attributes, Identifier, ImportOptions, RowInput } from '../core/types.js';
 
-/** RedJade requests: their validators, and their translation into the engine's terms (docs/compat/redjade.md). */
+/** RedJade requests: their validators, and their translation into the engine's terms (docs/compat.md#redjade). */
 
 export type ParticipantImportBody = FromSchema<typeof participantImportCreateSchema>;
 export type ParticipantImportActionBody = FromSchema<typeof participantImportActionCreateSchema>;

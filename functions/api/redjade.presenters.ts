@@ -4,7 +4,7 @@ import { json } from './http.js';
 import type { SurfaceErrorFormat } from './middleware.js';
 import type { ParticipantImportActionRecord, ParticipantImportRecord } from './redjade.registry.js';
 
-/** RedJade resources and errors from engine imports (docs/compat/redjade.md). Pure: no I/O. */
+/** RedJade resources and errors from engine imports (docs/compat.md#redjade). Pure: no I/O. */
 
 export type ParticipantImportStatus = 'pending' | 'ready' | 'failed';
 export type ParticipantImportActionStatus = 'pending' | 'processing' | 'completed' | 'failed';

@@ -48,7 +48,7 @@ const integerId = (event: HttpEvent, what: string): number => {
 };
 
 /**
- * RedJade's participant imports (docs/compat/redjade.md): a payload is reviewed by an engine dry
+ * RedJade's participant imports (docs/compat.md#redjade): a payload is reviewed by an engine dry
  * run; each action imports the same rows again, with its options, as a new engine import.
  */
 export function redjadeSurface(deps: RedJadeDeps): Surface {

@@ -3,20 +3,15 @@ import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { createAwsClients } from '../adapters/aws-clients.js';
 import { DynamoContactStore } from '../adapters/dynamo-contact.store.js';
-import { DynamoFieldStore } from '../adapters/dynamo-field.store.js';
-import { DynamoImportStore } from '../adapters/dynamo-import.store.js';
-import { DynamoPeopleStore } from '../adapters/dynamo-people.store.js';
+import { DynamoLearningLockerRegistry } from '../adapters/dynamo-learninglocker.registry.js';
 import { DynamoRedJadeRegistry } from '../adapters/dynamo-redjade.registry.js';
 import { DynamoTenantStore } from '../adapters/dynamo-tenant.store.js';
 import { DynamoWebAdmitRegistry } from '../adapters/dynamo-webadmit.registry.js';
-import { S3ChunkStore } from '../adapters/s3-chunk.store.js';
-import { S3ResultFiles } from '../adapters/s3-result.files.js';
-import { S3SourceStore } from '../adapters/s3-source.store.js';
-import { SqsWorkQueue } from '../adapters/sqs-work.queue.js';
-import { prefixedIds, systemClock } from '../adapters/system.js';
+import { createStores } from '../adapters/stores.js';
 import { loadConfig } from '../config.js';
 import { fieldRoutes } from './fields.routes.js';
 import { type HttpEvent, type HttpResult, json } from './http.js';
+import { learningLockerSurface } from './learninglocker.routes.js';
 import { authenticate, errorResponses, type TenantContext } from './middleware.js';
 import { mpdxSurface } from './mpdx.routes.js';
 import { nativeRoutes } from './native.routes.js';
@@ -28,21 +23,8 @@ const config = loadConfig();
 const clients = createAwsClients(config);
 const logger = new Logger({ serviceName: 'intake-api' });
 
-// Fields live in the jobs table with imports: the API may write them, and it may not write people.
-const fields = new DynamoFieldStore(clients.dynamo, config.jobsTable);
-const deps = {
-  imports: new DynamoImportStore(clients.dynamo, config.jobsTable),
-  people: new DynamoPeopleStore(clients.dynamo, config.peopleTable, config.jobsTable),
-  chunks: new S3ChunkStore(clients.s3, config.bucket),
-  files: new S3ResultFiles(clients.s3, config.bucket),
-  sources: new S3SourceStore(clients.s3, config.bucket),
-  fields,
-  queue: new SqsWorkQueue(clients.sqs, { process: config.processQueueUrl, analyze: config.analyzeQueueUrl }),
-  clock: systemClock,
-  ids: prefixedIds('imp'),
-  actionIds: prefixedIds('act'),
-  personIds: prefixedIds('per'),
-};
+const deps = createStores(config, clients);
+const { fields } = deps;
 
 /** The compatible surfaces; each brings its routes and its error format. */
 const surfaces: Surface[] = [
@@ -50,6 +32,7 @@ const surfaces: Surface[] = [
   mpdxSurface({ ...deps, contacts: new DynamoContactStore(clients.dynamo, config.jobsTable) }),
   redjadeSurface({ ...deps, redjade: new DynamoRedJadeRegistry(clients.dynamo, config.jobsTable) }),
   webadmitSurface({ ...deps, webadmit: new DynamoWebAdmitRegistry(clients.dynamo, config.jobsTable) }),
+  learningLockerSurface({ ...deps, ll: new DynamoLearningLockerRegistry(clients.dynamo, config.jobsTable) }),
 ];
 
 const routes = [

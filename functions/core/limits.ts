@@ -8,6 +8,10 @@ export const limits = {
   maxFileBytes: 1024 * 1024 * 1024,
   /** Rows in a CSV file. */
   maxFileRows: 1_000_000,
+  /** Columns in a CSV file. */
+  maxFileColumns: 200,
+  /** One CSV cell, in UTF-8 bytes. */
+  maxCellBytes: 32 * 1024,
   /** Row results per page. */
   maxPageSize: 1000,
   defaultPageSize: 100,

@@ -2,13 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSHandler, SQSRecord } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws-clients.js';
-import { DynamoFieldStore } from '../adapters/dynamo-field.store.js';
-import { DynamoImportStore } from '../adapters/dynamo-import.store.js';
-import { DynamoPeopleStore } from '../adapters/dynamo-people.store.js';
-import { S3ChunkStore } from '../adapters/s3-chunk.store.js';
-import { S3SourceStore } from '../adapters/s3-source.store.js';
-import { SqsWorkQueue } from '../adapters/sqs-work.queue.js';
-import { prefixedIds, systemClock } from '../adapters/system.js';
+import { createStores } from '../adapters/stores.js';
 import { loadConfig } from '../config.js';
 import { analyzeImport } from '../core/analyze.js';
 import { parseImportRef } from './messages.js';
@@ -18,17 +12,8 @@ const clients = createAwsClients(config);
 const logger = new Logger({ serviceName: 'intake-analyze' });
 const processor = new BatchProcessor(EventType.SQS);
 
-const deps = {
-  imports: new DynamoImportStore(clients.dynamo, config.jobsTable),
-  people: new DynamoPeopleStore(clients.dynamo, config.peopleTable, config.jobsTable),
-  chunks: new S3ChunkStore(clients.s3, config.bucket),
-  fields: new DynamoFieldStore(clients.dynamo, config.jobsTable),
-  source: new S3SourceStore(clients.s3, config.bucket),
-  queue: new SqsWorkQueue(clients.sqs, { process: config.processQueueUrl, analyze: config.analyzeQueueUrl }),
-  clock: systemClock,
-  actionIds: prefixedIds('act'),
-  personIds: prefixedIds('per'),
-};
+const stores = createStores(config, clients);
+const deps = { ...stores, source: stores.sources };
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
   const ref = parseImportRef(record.body);

@@ -2,12 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSHandler, SQSRecord } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws-clients.js';
-import { DynamoFieldStore } from '../adapters/dynamo-field.store.js';
-import { DynamoImportStore } from '../adapters/dynamo-import.store.js';
-import { DynamoPeopleStore } from '../adapters/dynamo-people.store.js';
-import { S3ChunkStore } from '../adapters/s3-chunk.store.js';
-import { S3ResultFiles } from '../adapters/s3-result.files.js';
-import { prefixedIds, systemClock } from '../adapters/system.js';
+import { createStores } from '../adapters/stores.js';
 import { loadConfig } from '../config.js';
 import { deadLetter } from '../core/dead-letter.js';
 import { parseDeadLetter } from './messages.js';
@@ -17,15 +12,7 @@ const clients = createAwsClients(config);
 const logger = new Logger({ serviceName: 'intake-dead-letter' });
 const processor = new BatchProcessor(EventType.SQS);
 
-const deps = {
-  imports: new DynamoImportStore(clients.dynamo, config.jobsTable),
-  people: new DynamoPeopleStore(clients.dynamo, config.peopleTable, config.jobsTable),
-  chunks: new S3ChunkStore(clients.s3, config.bucket),
-  files: new S3ResultFiles(clients.s3, config.bucket),
-  fields: new DynamoFieldStore(clients.dynamo, config.jobsTable),
-  clock: systemClock,
-  personIds: prefixedIds('per'),
-};
+const deps = createStores(config, clients);
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
   const message = parseDeadLetter(record.body);

@@ -1,10 +1,5 @@
 import { createAwsClients } from '../../functions/adapters/aws-clients.js';
-import { DynamoFieldStore } from '../../functions/adapters/dynamo-field.store.js';
-import { DynamoImportStore } from '../../functions/adapters/dynamo-import.store.js';
-import { DynamoPeopleStore } from '../../functions/adapters/dynamo-people.store.js';
-import { S3ChunkStore } from '../../functions/adapters/s3-chunk.store.js';
-import { S3ResultFiles } from '../../functions/adapters/s3-result.files.js';
-import { prefixedIds, systemClock } from '../../functions/adapters/system.js';
+import { createStores } from '../../functions/adapters/stores.js';
 import { loadConfig } from '../../functions/config.js';
 import type { ProcessDeps } from '../../functions/core/process-chunk.js';
 import { readState } from './runtime-state.js';
@@ -21,15 +16,7 @@ export function directDeps(): ProcessDeps {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   const config = loadConfig();
   const clients = createAwsClients(config);
-  return {
-    imports: new DynamoImportStore(clients.dynamo, config.jobsTable),
-    people: new DynamoPeopleStore(clients.dynamo, config.peopleTable, config.jobsTable),
-    chunks: new S3ChunkStore(clients.s3, config.bucket),
-    files: new S3ResultFiles(clients.s3, config.bucket),
-    fields: new DynamoFieldStore(clients.dynamo, config.jobsTable),
-    clock: systemClock,
-    personIds: prefixedIds('per'),
-  };
+  return createStores(config, clients);
 }
 
 /** A people store that fails every commit after the first `k`: a worker crashing half-way through a chunk. */

@@ -263,7 +263,7 @@ describe('CSV at scale', () => {
       `/v1/people?workspace=${workspace}&email=existing7@x.io`,
     );
     expect(updated.body.people[0]).toMatchObject({ first_name: 'New7', version: 2 });
-  });
+  }, 600_000);
 
   it('cancels a processing import: chunks not started are unprocessed, and the import ends cancelled', async () => {
     const workspace = freshWorkspace('csv-cancel');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Body, call, createTenantKey, peopleOf, runImport } from '../helpers/http-client.js';
 
 /**
- * The RedJade surface (docs/compat/redjade.md) through HTTP: participant imports reviewed by the
+ * The RedJade surface (docs/compat.md#redjade) through HTTP: participant imports reviewed by the
  * engine, participant import actions with the documented options, their index and show.
  */
 

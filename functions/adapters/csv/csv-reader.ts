@@ -67,6 +67,7 @@
  * papaparse does) and slices whole fields, never building strings a character at a time.
  */
 import { IntakeError } from '../../core/errors.js';
+import { limits } from '../../core/limits.js';
 
 export interface CsvLimits {
   /** Bytes in the file, the BOM included. */
@@ -79,11 +80,12 @@ export interface CsvLimits {
   maxCellBytes: number;
 }
 
+/** The service's stated limits (functions/core/limits.ts, repeated in the README). */
 export const defaultCsvLimits: Readonly<CsvLimits> = Object.freeze({
-  maxFileBytes: 1024 * 1024 * 1024,
-  maxRows: 1_000_000,
-  maxColumns: 200,
-  maxCellBytes: 32 * 1024,
+  maxFileBytes: limits.maxFileBytes,
+  maxRows: limits.maxFileRows,
+  maxColumns: limits.maxFileColumns,
+  maxCellBytes: limits.maxCellBytes,
 });
 
 export type Delimiter = ',' | ';' | '\t' | '|';
