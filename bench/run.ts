@@ -266,6 +266,38 @@ try {
     },
   });
 
+  // Capacity by kind of row: the same 1,000 people created, then updated, then sent unchanged.
+  const kinds: Record<string, { write_per_row: number; read_per_row: number }> = {};
+  const kindWorkspace = `${workspace}-kinds`;
+  const people = (city: string) =>
+    Array.from({ length: 1000 }, (_, i) => ({
+      external_id: `k-${i}`,
+      email: `kind${i}@example.com`,
+      attributes: { team: `team-${i % 7}`, city, score: String(i % 100) },
+    }));
+  for (const [kind, records] of [
+    ['create', people('a')],
+    ['update', people('b')],
+    ['unchanged', people('b')],
+  ] as const) {
+    const start = await capacity(state);
+    const created = await api(state, 'POST', '/v1/imports', {
+      workspace: kindWorkspace,
+      format: 'json',
+      records,
+    });
+    const finished = await waitFor(state, created.id as string, ['completed', 'completed_with_errors']);
+    const end = await capacity(state);
+    const outcome = kind === 'create' ? 'created' : kind === 'update' ? 'updated' : 'unchanged';
+    if ((finished.counters as Record<string, number>)[outcome] !== 1000)
+      throw new Error(`${kind}: ${JSON.stringify(finished.counters)}`);
+    kinds[kind] = {
+      write_per_row: (end.write - start.write) / 1000,
+      read_per_row: (end.read - start.read) / 1000,
+    };
+  }
+  results.capacity_by_kind = kinds;
+
   report(results);
   if (BIG) {
     const bigPath = join(work, 'big.csv');
@@ -303,6 +335,12 @@ function report(results: Record<string, unknown>) {
     `write capacity units / row       ${fmt(r.capacity?.write_per_row, 2).padEnd(14)} minimum   ${fmt(r.capacity?.write_minimum_per_row, 2).padEnd(15)} ${fmt((r.capacity?.write_per_row ?? 0) / (r.capacity?.write_minimum_per_row ?? 1), 2).padEnd(7)} <= 2`,
     `read capacity units / row        ${fmt(r.capacity?.read_per_row, 2).padEnd(14)} minimum   ${fmt(r.capacity?.read_minimum_per_row, 2).padEnd(15)} ${fmt((r.capacity?.read_per_row ?? 0) / (r.capacity?.read_minimum_per_row ?? 1), 2).padEnd(7)} <= 2`,
     `analyze peak RSS, ${fmt(ROWS)} rows   ${fmt(r.analyze?.peak_rss_mb)} MB`,
+    ...Object.entries(
+      (results.capacity_by_kind ?? {}) as Record<string, { write_per_row: number; read_per_row: number }>,
+    ).map(
+      ([kind, c]) =>
+        `capacity per ${kind.padEnd(9)} row   ${fmt(c.write_per_row, 2)} WCU, ${fmt(c.read_per_row, 2)} RCU (whole import: analysis, rows, counters)`,
+    ),
     ...(r.analyze_1m
       ? [
           `analyze peak RSS, 1,000,000 rows  ${fmt(r.analyze_1m.peak_rss_mb)} MB (${fmt((r.analyze_1m.peak_rss_mb ?? 0) / (r.analyze?.peak_rss_mb ?? 1), 2)}x; target < 256 MB)`,
