@@ -67,23 +67,24 @@ describe('SQS event source', () => {
     const { env } = readState();
     const queueUrl = env[queues.process.env] as string;
     const dlqUrl = queueUrl.replace(/([^/]+)$/, '$1-dlq');
-    const marker = `poison-${Date.now()}`;
-
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: marker }));
-
-    const deadline = Date.now() + 60_000;
-    let found: string | undefined;
-    while (!found && Date.now() < deadline) {
-      const got = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: dlqUrl,
-          WaitTimeSeconds: 1,
-          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-        }),
+    // The dead-letter worker receives it at once and, unable to read it, leaves it there: count, do not receive.
+    const held = async (url: string) => {
+      const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] as const;
+      const out = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...names] }),
       );
-      found = got.Messages?.find((m) => m.Body === marker)?.Body;
+      return names.reduce((sum, name) => sum + Number(out.Attributes?.[name] ?? 0), 0);
+    };
+    const before = await held(dlqUrl);
+
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: `poison-${Date.now()}` }));
+
+    const deadline = Date.now() + 100_000;
+    while ((await held(dlqUrl)) === before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    expect(found).toBe(marker);
+    expect(await held(dlqUrl)).toBe(before + 1);
+    await drained(queueUrl);
     const attributes = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
     );
