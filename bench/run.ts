@@ -138,7 +138,7 @@ async function capacity(state: State) {
   return (await (await fetch(`${state.url}/_local/capacity`)).json()) as { read: number; write: number };
 }
 
-function rawParse(path: string): Promise<number> {
+function rawParse(path: string, expected: number): Promise<number> {
   return new Promise((done) => {
     const started = performance.now();
     let rows = 0;
@@ -147,7 +147,10 @@ function rawParse(path: string): Promise<number> {
       step: () => {
         rows += 1;
       },
-      complete: () => done(performance.now() - started),
+      complete: () => {
+        if (rows !== expected) throw new Error(`raw parse read ${rows} rows, expected ${expected}`);
+        done(performance.now() - started);
+      },
     });
   });
 }
@@ -226,7 +229,7 @@ try {
   await api(state, 'POST', `/v1/imports/${seedId}/actions`, { type: 'analyze' });
   await waitFor(state, seedId, ['completed']);
 
-  const parseMs = Math.min(await rawParse(filePath), await rawParse(filePath));
+  const parseMs = Math.min(await rawParse(filePath, ROWS), await rawParse(filePath, ROWS));
   const id = await upload(state, workspace, filePath, { dry_run: true });
   const analysis = await analyzeInChild(state, id);
 

@@ -76,7 +76,6 @@ export const importCreateSchema = {
     options: importOptionsSchema,
   },
   // CSV imports carry a file, uploaded afterwards; JSON imports carry their records.
-  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords
   if: { required: ['format'], properties: { format: { const: 'csv' } } },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords
   then: { properties: { records: false } },

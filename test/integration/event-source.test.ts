@@ -1,9 +1,4 @@
-import {
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { queues } from '../../lib/resources.js';
 import { call, freshWorkspace, waitForImport } from '../helpers/http-client.js';
 import { readState } from '../helpers/runtime-state.js';
