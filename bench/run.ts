@@ -301,7 +301,8 @@ try {
   }
   results.capacity_by_kind = kinds;
 
-  report(results);
+  // Printed now too, so a failure in the long 1M-row step does not lose these figures.
+  if (BIG) report(results);
   if (BIG) {
     const bigPath = join(work, 'big.csv');
     await writeCsv(bigPath, 1_000_000, (i) => `city-${i % 11}`);
