@@ -5,7 +5,6 @@ import {
   QueryCommand,
   type QueryCommandOutput,
   TransactWriteCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
   FIELD_TYPES,
@@ -18,6 +17,7 @@ import {
 } from '../core/fields.js';
 import type { Clock } from '../core/ports.js';
 import { batchGet } from './dynamo-batch.js';
+import { nextCounterValue } from './dynamo-counter.js';
 import { fieldKeys } from './field-keys.js';
 import { systemClock } from './system.js';
 
@@ -178,17 +178,6 @@ export class DynamoFieldStore implements FieldStore {
 
   /** The tenant's next field id: an atomic increment of its counter. */
   private async nextId(tenantId: string): Promise<number> {
-    const out = await this.client.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: fieldKeys.fieldIdCounter(tenantId),
-        UpdateExpression: 'ADD last_id :one',
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    const id = out.Attributes?.last_id;
-    if (typeof id !== 'number') throw new Error('The field id counter returned no number');
-    return id;
+    return nextCounterValue(this.client, this.table, fieldKeys.fieldIdCounter(tenantId));
   }
 }

@@ -73,6 +73,15 @@ const toRowResult = (item: Record<string, unknown>): RowResult => ({
   ...(item.undo_z instanceof Uint8Array ? { undo: unpackUndo(item.undo_z) } : {}),
 });
 
+/** `#status IN (:from0, ...)` and its values: an update that applies only in one of these statuses. */
+function statusIn(from: ImportStatus[]) {
+  const names = from.map((_, i) => `:from${i}`);
+  return {
+    condition: `#status IN (${names.join(', ')})`,
+    values: Object.fromEntries(from.map((status, i) => [names[i], status])),
+  };
+}
+
 const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
 
 /** `SET counters.#created = counters.#created + :created, ...` for every outcome. */
@@ -121,21 +130,21 @@ export class DynamoImportStore implements ImportStore {
     const entries = Object.entries({ ...changes, updated_at: now }).filter(
       ([, value]) => value !== undefined,
     );
-    const statuses = from.map((_, i) => `:from${i}`);
+    const status = statusIn(from);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.import(tenantId, id),
           UpdateExpression: `SET ${entries.map(([key]) => `#${key} = :${key}`).join(', ')}`,
-          ConditionExpression: `#status IN (${statuses.join(', ')})`,
+          ConditionExpression: status.condition,
           ExpressionAttributeNames: {
             '#status': 'status',
             ...Object.fromEntries(entries.map(([key]) => [`#${key}`, key])),
           },
           ExpressionAttributeValues: {
             ...Object.fromEntries(entries.map(([key, value]) => [`:${key}`, value])),
-            ...Object.fromEntries(from.map((status, i) => [statuses[i], status])),
+            ...status.values,
           },
         }),
       );
@@ -147,7 +156,7 @@ export class DynamoImportStore implements ImportStore {
   }
 
   async startAction(tenantId: string, action: Action, from: ImportStatus[], to: ImportStatus, now: string) {
-    const statuses = from.map((_, i) => `:from${i}`);
+    const status = statusIn(from);
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -158,14 +167,14 @@ export class DynamoImportStore implements ImportStore {
                 Key: keys.import(tenantId, action.import_id),
                 UpdateExpression:
                   'SET #status = :to, action_id = :action, chunks_done = :zero, updated_at = :now',
-                ConditionExpression: `#status IN (${statuses.join(', ')})`,
+                ConditionExpression: status.condition,
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: {
                   ':to': to,
                   ':action': action.id,
                   ':zero': 0,
                   ':now': now,
-                  ...Object.fromEntries(from.map((status, i) => [statuses[i], status])),
+                  ...status.values,
                 },
               },
             },

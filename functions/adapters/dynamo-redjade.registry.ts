@@ -14,6 +14,7 @@ import type {
   ParticipantImportRecord,
   RedJadeRegistry,
 } from '../api/redjade.registry.js';
+import { nextCounterValue } from './dynamo-counter.js';
 import { expiresAt } from './keys.js';
 
 /**
@@ -218,17 +219,6 @@ export class DynamoRedJadeRegistry implements RedJadeRegistry {
     tenantId: string,
     name: 'PARTICIPANT_IMPORT_ID' | 'PARTICIPANT_IMPORT_ACTION_ID',
   ): Promise<number> {
-    const out = await this.client.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: redjadeKeys.counter(tenantId, name),
-        UpdateExpression: 'ADD last_id :one',
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    const id = out.Attributes?.last_id;
-    if (typeof id !== 'number') throw new Error(`The RedJade ${name} counter returned no number`);
-    return id;
+    return nextCounterValue(this.client, this.table, redjadeKeys.counter(tenantId, name));
   }
 }

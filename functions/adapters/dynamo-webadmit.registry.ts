@@ -5,9 +5,9 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandOutput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BatchAnswer, BatchRecord, ProgramRecord, WebAdmitRegistry } from '../api/webadmit.registry.js';
+import { nextCounterValue } from './dynamo-counter.js';
 import { expiresAt } from './keys.js';
 
 /**
@@ -118,18 +118,7 @@ export class DynamoWebAdmitRegistry implements WebAdmitRegistry {
   }
 
   async nextBatchId(tenantId: string): Promise<number> {
-    const out = await this.client.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: webadmitKeys.batchCounter(tenantId),
-        UpdateExpression: 'ADD last_id :one',
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    const id = out.Attributes?.last_id;
-    if (typeof id !== 'number') throw new Error('The WebAdmit batch id counter returned no number');
-    return id;
+    return nextCounterValue(this.client, this.table, webadmitKeys.batchCounter(tenantId));
   }
 
   async putBatch(tenantId: string, batch: BatchRecord): Promise<void> {
