@@ -8,13 +8,25 @@ import { systemClock } from '../functions/adapters/system.js';
 import { loadConfig } from '../functions/config.js';
 import { analyzeImport } from '../functions/core/analyze.js';
 
-const [tenant, importId] = process.argv.slice(2);
-if (!tenant || !importId) throw new Error('usage: analyze-child.ts <tenant> <importId>');
+const [tenant, importId, partsJson] = process.argv.slice(2);
+if (!tenant || !importId) throw new Error('usage: analyze-child.ts <tenant> <importId> [parts JSON]');
 const config = loadConfig();
 const clients = createAwsClients(config);
 const stores = createStores(config, clients);
 const { imports } = stores;
 const deps = { ...stores, source: stores.sources };
+
+// A file uploaded in parts is assembled first, as the analyze action does (not measured).
+const uploaded = await imports.get(tenant, importId);
+if (uploaded?.upload) {
+  const incomplete = await stores.sources.completeUpload(
+    tenant,
+    importId,
+    uploaded.upload,
+    JSON.parse(partsJson ?? '[]'),
+  );
+  if (incomplete) throw new Error(incomplete.problem);
+}
 
 let peak = process.memoryUsage().rss;
 const sampler = setInterval(() => {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -101,8 +101,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const url = `http://127.0.0.1:${port}`;
 
     await mkdir(dirname(options.stateFile), { recursive: true });
+    // Written aside and renamed: whoever polls for the file never reads half of it.
+    const partial = `${options.stateFile}.${process.pid}.tmp`;
     await writeFile(
-      options.stateFile,
+      partial,
       JSON.stringify(
         {
           url,
@@ -122,6 +124,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         2,
       ),
     );
+    await rename(partial, options.stateFile);
     return { url, devApiKey, stop };
   } catch (error) {
     await stop();

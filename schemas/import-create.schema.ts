@@ -71,7 +71,7 @@ export const importCreateSchema = {
       type: 'integer',
       minimum: 1,
       maximum: limits.maxFileBytes,
-      description: 'The file size in bytes: the upload URL then accepts exactly that',
+      description: `The file size in bytes: the upload then accepts exactly that; over ${limits.uploadPartBytes / 1024 / 1024} MiB it goes in parts, one presigned URL each`,
     },
     options: importOptionsSchema,
   },
@@ -87,5 +87,26 @@ export const actionCreateSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['type'],
-  properties: { type: { type: 'string', enum: ['analyze', 'process', 'cancel', 'retry_failed', 'revert'] } },
+  properties: {
+    type: { type: 'string', enum: ['analyze', 'process', 'cancel', 'retry_failed', 'revert'] },
+    parts: {
+      type: 'array',
+      description: 'analyze, for a file uploaded in parts: each part and the ETag its PUT answered',
+      minItems: 1,
+      maxItems: 10_000,
+      uniqueItems: true,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['part_number', 'etag'],
+        properties: {
+          part_number: { type: 'integer', minimum: 1, maximum: 10_000 },
+          etag: { type: 'string', minLength: 1, maxLength: 128 },
+        },
+      },
+    },
+  },
+  if: { properties: { type: { not: { const: 'analyze' } } } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords
+  then: { properties: { parts: false } },
 } as const;

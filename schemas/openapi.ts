@@ -49,7 +49,7 @@ const importSchema = {
     object: { const: 'import' },
     status: { enum: IMPORT_STATUSES },
     workspace: { type: 'string' },
-    format: { const: 'json' },
+    format: { enum: ['json', 'csv'] },
     options: importCreateSchema.properties.options,
     total_rows: { type: 'integer' },
     counters: { type: 'object', properties: counters },
@@ -58,6 +58,30 @@ const importSchema = {
     updated_at: { type: 'string', format: 'date-time' },
     completed_at: { type: ['string', 'null'], format: 'date-time' },
     links: { type: 'object', properties: { self: { type: 'string' }, rows: { type: 'string' } } },
+  },
+};
+
+const headersSchema = { type: 'object', additionalProperties: { type: 'string' } };
+
+/** A CSV import's upload: one presigned PUT, or (a `size` over the part size) one per part. */
+const uploadSchema = {
+  type: 'object',
+  required: ['method', 'expires_at'],
+  properties: {
+    method: { const: 'PUT' },
+    url: { type: 'string', description: 'One PUT of the whole file, with `headers`' },
+    headers: headersSchema,
+    part_size: { type: 'integer', description: 'Bytes per part (the last part is the rest)' },
+    parts: {
+      type: 'array',
+      description:
+        'PUT each part (bytes (n-1)*part_size up to n*part_size) to its URL with its headers, then POST the analyze action: it assembles the file',
+      items: {
+        type: 'object',
+        properties: { part_number: { type: 'integer' }, url: { type: 'string' }, headers: headersSchema },
+      },
+    },
+    expires_at: { type: 'string', format: 'date-time' },
   },
 };
 
@@ -174,7 +198,10 @@ export const openApiDocument = {
           'Create an import: JSON records inline (analyzed, then processed unless dry_run), or a CSV (the response carries a presigned upload)',
         requestBody: { required: true, content: json(importCreateSchema) },
         responses: {
-          '201': { description: 'Created', content: json(importSchema) },
+          '201': {
+            description: 'Created; a CSV import carries its upload',
+            content: json({ allOf: [importSchema, { properties: { upload: uploadSchema } }] }),
+          },
           ...errors(400, 401, 422),
         },
       },
@@ -244,7 +271,7 @@ export const openApiDocument = {
     '/v1/imports/{id}/actions': {
       post: {
         summary:
-          'Act on an import: analyze (an uploaded CSV), process (a ready import), cancel (an unfinished one), retry_failed (failed and unprocessed rows), revert (a completed one)',
+          'Act on an import: analyze (an uploaded CSV; assembles a file uploaded in parts; 409 upload_missing or upload_incomplete naming the missing parts), process (a ready import), cancel (an unfinished one), retry_failed (failed and unprocessed rows), revert (a completed one)',
         parameters: [idParameter],
         requestBody: { required: true, content: json(actionCreateSchema) },
         responses: {

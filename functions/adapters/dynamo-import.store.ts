@@ -42,6 +42,7 @@ const IMPORT_FIELDS = [
   'delimiter',
   'structure',
   'files',
+  'upload',
   'created_at',
   'updated_at',
   'completed_at',

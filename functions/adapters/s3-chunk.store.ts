@@ -1,4 +1,6 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { limits } from '../core/limits.js';
 import type { ChunkStore } from '../core/ports.js';
 import type { ChunkRef, ChunkRow } from '../core/types.js';
 
@@ -13,14 +15,17 @@ export class S3ChunkStore implements ChunkStore {
   ) {}
 
   async put(ref: ChunkRef, rows: ChunkRow[]): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
+    // One PUT for a usual chunk; in parts when wide rows make it larger than a part.
+    await new Upload({
+      client: this.client,
+      partSize: limits.uploadPartBytes,
+      params: {
         Bucket: this.bucket,
         Key: chunkKey(ref),
         Body: rows.map((row) => JSON.stringify(row)).join('\n'),
         ContentType: 'application/x-ndjson',
-      }),
-    );
+      },
+    }).done();
   }
 
   async read(ref: ChunkRef): Promise<ChunkRow[]> {

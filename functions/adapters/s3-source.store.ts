@@ -1,14 +1,18 @@
 import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
   type S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type OpenSource, type RawRow, SourceError, type SourceReader } from '../core/analyze.js';
-import type { SourceStore, UploadTicket } from '../core/ports.js';
+import { limits } from '../core/limits.js';
+import type { MultipartUpload, SourceStore, UploadedPart, UploadTicket } from '../core/ports.js';
 import type { Import, RowInput } from '../core/types.js';
 import { CsvFileError, type Delimiter, openCsv } from './csv/csv-reader.js';
 
@@ -18,6 +22,25 @@ export const sourceKey = (tenantId: string, importId: string, format: Import['fo
 
 /** How long a presigned upload URL stays valid. */
 export const UPLOAD_URL_SECONDS = 15 * 60;
+
+/** How long the part URLs of a multipart upload stay valid: a 1 GiB file takes a while to send. */
+export const PART_URL_SECONDS = 60 * 60;
+
+/** S3 assembles at most this many parts into one object. */
+const MAX_PARTS = 10_000;
+
+/** The part size for a file of `size` bytes: the configured size, larger when the file needs it. */
+export const partSizeFor = (size: number): number =>
+  Math.max(limits.uploadPartBytes, Math.ceil(size / MAX_PARTS));
+
+const expiry = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+
+/** `part 2`, `parts 2, 3` — the first ten and how many more. */
+const partList = (numbers: number[]): string => {
+  const shown = numbers.slice(0, 10).join(', ');
+  const more = numbers.length > 10 ? ` and ${numbers.length - 10} more` : '';
+  return `part${numbers.length > 1 ? 's' : ''} ${shown}${more}`;
+};
 
 /** Splits a byte stream into lines without holding more than one line and one chunk. */
 async function* lines(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
@@ -101,10 +124,16 @@ export class S3SourceStore implements SourceStore, SourceReader {
     );
   }
 
-  async presignUpload(tenantId: string, importId: string, size?: number): Promise<UploadTicket> {
+  async presignUpload(
+    tenantId: string,
+    importId: string,
+    size?: number,
+  ): Promise<{ ticket: UploadTicket; multipart: MultipartUpload | null }> {
+    const Key = sourceKey(tenantId, importId, 'csv');
+    if (size !== undefined && size > limits.uploadPartBytes) return this.presignParts(Key, size);
     const command = new PutObjectCommand({
       Bucket: this.bucket,
-      Key: sourceKey(tenantId, importId, 'csv'),
+      Key,
       ContentType: 'text/csv',
       ...(size !== undefined ? { ContentLength: size } : {}),
     });
@@ -113,15 +142,91 @@ export class S3SourceStore implements SourceStore, SourceReader {
       expiresIn: UPLOAD_URL_SECONDS,
       signableHeaders: signed,
     });
-    return {
-      url,
-      method: 'PUT',
-      headers: {
-        'content-type': 'text/csv',
-        ...(size !== undefined ? { 'content-length': String(size) } : {}),
-      },
-      expires_at: new Date(Date.now() + UPLOAD_URL_SECONDS * 1000).toISOString(),
+    const headers = {
+      'content-type': 'text/csv',
+      ...(size !== undefined ? { 'content-length': String(size) } : {}),
     };
+    return {
+      ticket: { url, method: 'PUT', headers, expires_at: expiry(UPLOAD_URL_SECONDS) },
+      multipart: null,
+    };
+  }
+
+  /** A multipart upload, and a presigned PUT for each part, signed for exactly that part's size. */
+  private async presignParts(
+    Key: string,
+    size: number,
+  ): Promise<{ ticket: UploadTicket; multipart: MultipartUpload }> {
+    const created = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key, ContentType: 'text/csv' }),
+    );
+    const multipartId = created.UploadId;
+    if (!multipartId) throw new Error('S3 started a multipart upload without an upload id');
+    const partSize = partSizeFor(size);
+    const count = Math.ceil(size / partSize);
+    const parts = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const length = Math.min(partSize, size - i * partSize);
+        const command = new UploadPartCommand({
+          Bucket: this.bucket,
+          Key,
+          UploadId: multipartId,
+          PartNumber: i + 1,
+          ContentLength: length,
+        });
+        const url = await getSignedUrl(this.client, command, {
+          expiresIn: PART_URL_SECONDS,
+          signableHeaders: new Set(['content-length']),
+        });
+        return { part_number: i + 1, url, headers: { 'content-length': String(length) } };
+      }),
+    );
+    return {
+      ticket: { method: 'PUT', part_size: partSize, parts, expires_at: expiry(PART_URL_SECONDS) },
+      multipart: { multipart_id: multipartId, size, part_size: partSize },
+    };
+  }
+
+  async completeUpload(
+    tenantId: string,
+    importId: string,
+    upload: MultipartUpload,
+    parts: UploadedPart[],
+  ): Promise<{ problem: string } | null> {
+    const count = Math.ceil(upload.size / upload.part_size);
+    const listed = new Map(parts.map((part) => [part.part_number, part.etag]));
+    const missing = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !listed.has(n));
+    const extra = [...listed.keys()].filter((n) => n > count);
+    if (missing.length > 0 || extra.length > 0) {
+      const said = [
+        ...(missing.length > 0 ? [`${partList(missing)} of ${count} not listed as uploaded`] : []),
+        ...(extra.length > 0 ? [`the upload has ${count} parts, not ${Math.max(...extra)}`] : []),
+      ];
+      return { problem: `The upload is incomplete: ${said.join('; ')}` };
+    }
+    try {
+      await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: sourceKey(tenantId, importId, 'csv'),
+          UploadId: upload.multipart_id,
+          MultipartUpload: {
+            Parts: [...listed].sort(([a], [b]) => a - b).map(([PartNumber, ETag]) => ({ PartNumber, ETag })),
+          },
+        }),
+      );
+      return null;
+    } catch (error) {
+      const name = (error as Error).name;
+      // Assembled already (an earlier request completed it): the object is there.
+      if (name === 'NoSuchUpload' && (await this.exists(tenantId, importId))) return null;
+      if (name === 'InvalidPart' || name === 'InvalidPartOrder' || name === 'EntityTooSmall') {
+        return {
+          problem: `The upload is incomplete: a listed part was not uploaded, or its ETag is not the one its PUT answered (${name})`,
+        };
+      }
+      throw error;
+    }
   }
 
   async exists(tenantId: string, importId: string): Promise<boolean> {

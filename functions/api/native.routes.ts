@@ -111,7 +111,7 @@ export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
     if (body.type === 'analyze') {
       return json(
         202,
-        presentImport(await startAnalysis(deps, await getImport(deps.imports, tenant.id, id))),
+        presentImport(await startAnalysis(deps, await getImport(deps.imports, tenant.id, id), body.parts)),
       );
     }
     const action = await requestAction(deps, tenant.id, id, body.type);

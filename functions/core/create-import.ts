@@ -1,5 +1,13 @@
-import { ConflictError, NotFoundError } from './errors.js';
-import type { Clock, IdGenerator, ImportStore, SourceStore, UploadTicket, WorkQueue } from './ports.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import type {
+  Clock,
+  IdGenerator,
+  ImportStore,
+  SourceStore,
+  UploadedPart,
+  UploadTicket,
+  WorkQueue,
+} from './ports.js';
 import type { Structure } from './structure.js';
 import { emptyCounters, type Import, type ImportOptions, type RowInput } from './types.js';
 
@@ -95,9 +103,10 @@ export async function createCsvImport(
   // No match_on given: analysis takes it from the structure's identifier columns.
   const options = { ...input.options, match_on: input.options?.match_on ?? [] };
   const item = newImport(deps, { ...input, options }, 'csv');
+  const { ticket, multipart } = await deps.sources.presignUpload(item.tenant_id, item.id, input.size);
+  if (multipart) item.upload = multipart;
   await deps.imports.create(item);
-  const upload = await deps.sources.presignUpload(item.tenant_id, item.id, input.size);
-  return { item, upload };
+  return { item, upload: ticket };
 }
 
 /** `PUT /v1/imports/:id/file`: the file in the request itself; analysis starts at once. */
@@ -116,23 +125,51 @@ export async function uploadFile(
     );
   }
   await deps.sources.putFile(tenantId, id, body);
-  return startAnalysis(deps, item);
+  // The whole file came in this request: parts announced earlier are not needed.
+  return startAnalysis(deps, { ...item, upload: null });
 }
 
-/** Moves an uploaded import to analysis; the `analyze` action. */
-export async function startAnalysis(deps: CreateImportDeps, item: Import): Promise<Import> {
+/**
+ * Moves an uploaded import to analysis; the `analyze` action. A file uploaded in parts is
+ * assembled first. The status moves before anything else, so whichever comes first, this action or
+ * (in AWS) the upload event, is the one analysis.
+ */
+export async function startAnalysis(
+  deps: CreateImportDeps,
+  item: Import,
+  parts: UploadedPart[] = [],
+): Promise<Import> {
+  if (parts.length > 0 && !item.upload) {
+    throw new ValidationError('This import was not uploaded in parts', [
+      { pointer: '/parts', message: 'leave parts out: the file was uploaded in one piece' },
+    ]);
+  }
   const now = deps.clock.now();
   if (
     !(await deps.imports.update(item.tenant_id, item.id, ['awaiting_upload'], { status: 'analyzing' }, now))
   ) {
+    // Already started (by the upload event, or a request a moment ago): that is the analysis.
+    const current = await deps.imports.get(item.tenant_id, item.id);
+    if (current?.status === 'analyzing') return current;
     throw new ConflictError(
-      `Import ${item.id} is ${item.status}; analyze needs it awaiting_upload`,
+      `Import ${item.id} is ${current?.status ?? item.status}; analyze needs it awaiting_upload`,
       'invalid_state',
     );
   }
-  if (!(await deps.sources.exists(item.tenant_id, item.id))) {
+  const refuse = async (message: string, code: string): Promise<never> => {
     await deps.imports.update(item.tenant_id, item.id, ['analyzing'], { status: 'awaiting_upload' }, now);
-    throw new ConflictError(
+    throw new ConflictError(message, code);
+  };
+  if (item.upload) {
+    const incomplete = await deps.sources.completeUpload(item.tenant_id, item.id, item.upload, parts);
+    if (incomplete) {
+      await refuse(
+        `${incomplete.problem}. PUT each part to its URL, then analyze with "parts": [{"part_number", "etag"}]`,
+        'upload_incomplete',
+      );
+    }
+  } else if (!(await deps.sources.exists(item.tenant_id, item.id))) {
+    await refuse(
       `No file was uploaded for import ${item.id} yet; PUT it to the upload URL first`,
       'upload_missing',
     );

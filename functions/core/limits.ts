@@ -6,6 +6,11 @@ export const limits = {
   maxJsonRecords: 10_000,
   /** A CSV file (the analyzer refuses larger ones). */
   maxFileBytes: 1024 * 1024 * 1024,
+  /**
+   * A CSV upload larger than this goes in parts: one presigned URL per part of this size (the last
+   * part smaller). S3 needs parts of at least 5 MiB; emulators take at most about 11 MiB a request.
+   */
+  uploadPartBytes: 8 * 1024 * 1024,
   /** Rows in a CSV file. */
   maxFileRows: 1_000_000,
   /** Columns in a CSV file. */

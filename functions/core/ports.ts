@@ -130,12 +130,30 @@ export interface ChunkStore {
   read(ref: ChunkRef): Promise<ChunkRow[]>;
 }
 
-/** Where an import's source lives until analysis reads it. */
+/**
+ * How a client uploads a CSV: one presigned PUT (`url`), or for a large file one presigned PUT per
+ * part (`parts`, each of exactly its stated size), assembled when analysis is asked for.
+ */
 export interface UploadTicket {
-  url: string;
   method: 'PUT';
-  headers: Record<string, string>;
+  url?: string;
+  headers?: Record<string, string>;
+  part_size?: number;
+  parts?: { part_number: number; url: string; headers: Record<string, string> }[];
   expires_at: string;
+}
+
+/** A part the client uploaded: its number and the ETag its PUT answered. */
+export interface UploadedPart {
+  part_number: number;
+  etag: string;
+}
+
+/** A multipart upload as the source store started it. */
+export interface MultipartUpload {
+  multipart_id: string;
+  size: number;
+  part_size: number;
 }
 
 export interface SourceStore {
@@ -143,8 +161,26 @@ export interface SourceStore {
   putRows(tenantId: string, importId: string, rows: RowInput[]): Promise<void>;
   /** Stores an uploaded CSV file. */
   putFile(tenantId: string, importId: string, body: Uint8Array): Promise<void>;
-  /** A presigned PUT for the CSV, valid for a limited time (and for exactly `size` bytes when given). */
-  presignUpload(tenantId: string, importId: string, size?: number): Promise<UploadTicket>;
+  /**
+   * Presigned PUTs for the CSV, valid for a limited time (and for exactly `size` bytes when given):
+   * one URL, or one per part when `size` is over `limits.uploadPartBytes`.
+   */
+  presignUpload(
+    tenantId: string,
+    importId: string,
+    size?: number,
+  ): Promise<{ ticket: UploadTicket; multipart: MultipartUpload | null }>;
+  /**
+   * Assembles a multipart upload from its parts (the ETags their PUTs answered). Returns what is
+   * wrong instead when it cannot (parts not listed, not uploaded, or ETags that do not match); an
+   * upload assembled before counts as done.
+   */
+  completeUpload(
+    tenantId: string,
+    importId: string,
+    upload: MultipartUpload,
+    parts: UploadedPart[],
+  ): Promise<{ problem: string } | null>;
   exists(tenantId: string, importId: string): Promise<boolean>;
 }
 

@@ -197,6 +197,8 @@ export interface Import {
   headers: string[] | null;
   delimiter: string | null;
   structure: Structure | null;
+  /** A CSV uploaded in parts: the storage's upload id, the announced size and the part size. */
+  upload?: { multipart_id: string; size: number; part_size: number } | null;
   /** Result files, once written: object keys in the bucket. */
   files: { results: string; errors: string } | null;
   created_at: string;

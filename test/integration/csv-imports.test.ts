@@ -74,6 +74,66 @@ describe('CSV imports', () => {
     ]);
   });
 
+  it('takes a large file in presigned parts and assembles it on analyze, naming the parts still missing', async () => {
+    const workspace = freshWorkspace('csv-parts');
+    // Few rows, wide cells: a file of three parts that analyzes quickly.
+    const note = 'n'.repeat(30_000);
+    const rows = Array.from({ length: 600 }, (_, i) => `p${i}@x.io,${note}`);
+    const file = Buffer.from(`email,note\n${rows.join('\n')}\n`);
+    const created = await createCsv(workspace, { size: file.length, options: { dry_run: true } });
+    const upload = created.upload as {
+      url?: string;
+      part_size: number;
+      parts: { part_number: number; url: string; headers: Record<string, string> }[];
+    };
+    expect(upload.url).toBeUndefined();
+    expect(upload.part_size).toBe(8 * 1024 * 1024);
+    expect(upload.parts.map((p) => p.part_number)).toEqual([1, 2, 3]);
+    const send = async (number: number) => {
+      const part = upload.parts[number - 1] as (typeof upload.parts)[number];
+      const body = file.subarray((number - 1) * upload.part_size, number * upload.part_size);
+      expect(part.headers['content-length']).toBe(String(body.length));
+      const put = await fetch(part.url, { method: 'PUT', headers: part.headers, body });
+      expect(put.ok).toBe(true);
+      return { part_number: number, etag: put.headers.get('etag') as string };
+    };
+    const analyze = (parts?: Body[]) =>
+      call('POST', `/v1/imports/${created.id}/actions`, {
+        body: { type: 'analyze', ...(parts ? { parts } : {}) },
+      });
+
+    const third = await send(3);
+    const first = await send(1);
+    const refusals = [
+      [await analyze(), 'parts 1, 2, 3 of 3 not listed as uploaded'],
+      [await analyze([first, third]), 'part 2 of 3 not listed as uploaded'],
+      [
+        await analyze([first, { part_number: 2, etag: '"0000"' }, third]),
+        'its ETag is not the one its PUT answered',
+      ],
+      [await analyze([first, third, { part_number: 4, etag: '"0000"' }]), 'the upload has 3 parts, not 4'],
+    ] as const;
+    for (const [reply, says] of refusals) {
+      expect(reply.status).toBe(409);
+      expect(reply.body).toMatchObject({
+        error: { code: 'upload_incomplete', message: expect.stringContaining(says) },
+      });
+    }
+    expect((await call('GET', `/v1/imports/${created.id}`)).body.status).toBe('awaiting_upload');
+    const malformed = await analyze([{ part_number: 0, etag: '' }]);
+    expect(malformed.status).toBe(422);
+
+    const second = await send(2);
+    expect((await analyze([first, second, third])).status).toBe(202);
+    const ready = await waitForStatus(created.id as string, ['ready']);
+    expect(ready).toMatchObject({ total_rows: 600, review: expect.objectContaining({ created: 600 }) });
+    const preview = await call<{ rows: Body[] }>(
+      'GET',
+      `/v1/imports/${created.id}/rows?preview=true&limit=1`,
+    );
+    expect(preview.body.rows[0]).toMatchObject({ row: 1, line: 2, outcome: 'created' });
+  });
+
   it('takes the file in the request, proposes a structure from the headers, and reports row errors with line and column', async () => {
     const workspace = freshWorkspace('csv-direct');
     const created = await createCsv(workspace, { options: { skip_invalid: true } });
