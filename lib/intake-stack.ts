@@ -24,15 +24,18 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, EventType, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   api,
+  type BucketEventName,
   bucket as bucketDefinition,
   type QueueDefinition,
   queues,
@@ -50,6 +53,11 @@ export const destroyContextKey = 'intake:destroy';
 type TableKey = keyof typeof tables;
 type QueueKey = keyof typeof queues;
 type WorkerKey = keyof typeof workers;
+
+/** The CDK event type for each S3 event name lib/resources.ts may use. */
+const bucketEvents: Record<BucketEventName, EventType> = {
+  's3:ObjectCreated:*': EventType.OBJECT_CREATED,
+};
 
 interface FunctionDefinition {
   id: string;
@@ -82,6 +90,7 @@ export class IntakeStack extends Stack {
     this.deadLetterAlarms = mapRecord(queues, (def, key) =>
       this.createDeadLetterAlarm(def, this.deadLetterQueues[key]),
     );
+    this.addBucketNotifications();
 
     const environment: Record<string, string> = {
       NODE_OPTIONS: '--enable-source-maps',
@@ -223,6 +232,51 @@ export class IntakeStack extends Stack {
         'mints for authenticated callers; server access logs would need a second bucket for little value.',
     });
     return files;
+  }
+
+  /**
+   * The bucket's event notifications, as lib/resources.ts declares them (an uploaded CSV starts its
+   * analysis). SqsDestination lets s3.amazonaws.com send to the queue only for this bucket
+   * (`aws:SourceArn`); a bucket ARN names no account, so sends on behalf of other accounts are
+   * denied too. The queues use SSE-SQS, which S3 can write to as is: an SSE-KMS queue would need a
+   * key policy letting S3 use the key.
+   */
+  private addBucketNotifications(): void {
+    const targets = new Set<QueueKey>();
+    for (const notification of bucketDefinition.notifications) {
+      const queue = this.queues[notification.queue];
+      for (const event of notification.events) {
+        this.bucket.addEventNotification(bucketEvents[event], new SqsDestination(queue), {
+          prefix: notification.prefix,
+          suffix: notification.suffix,
+        });
+      }
+      targets.add(notification.queue);
+    }
+    for (const key of targets) {
+      this.queues[key].addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'DenyS3EventsFromOtherAccounts',
+          effect: Effect.DENY,
+          principals: [new ServicePrincipal('s3.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [this.queues[key].queueArn],
+          conditions: { StringNotEquals: { 'aws:SourceAccount': this.account } },
+        }),
+      );
+    }
+    // CDK applies the notification configuration with a custom resource backed by its own singleton
+    // function (its inline policy allows only s3:PutBucketNotification on this bucket).
+    const handler = this.node.children.find((child) =>
+      child.node.id.startsWith('BucketNotificationsHandler'),
+    );
+    if (handler === undefined) return;
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "CDK's BucketNotificationsHandler, which sets the bucket's event notifications at deploy time: " +
+        'AWSLambdaBasicExecutionRole only allows it to write CloudWatch logs.',
+    });
   }
 
   private createDeadLetterQueue(def: QueueDefinition): Queue {

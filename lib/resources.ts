@@ -131,6 +131,17 @@ export const api = {
   maxBodyBytes: 10 * 1024 * 1024,
 } as const;
 
+/** S3 event types a bucket notification can name (the subset Intake uses). */
+export type BucketEventName = 's3:ObjectCreated:*';
+
+/** Events on objects whose keys match `prefix` and `suffix` are sent to `queue`. */
+export interface BucketNotificationDefinition {
+  events: readonly BucketEventName[];
+  prefix: string;
+  suffix: string;
+  queue: keyof typeof queues;
+}
+
 export const bucket = {
   id: 'Files',
   env: 'FILES_BUCKET',
@@ -140,7 +151,18 @@ export const bucket = {
     { prefix: 'chunks/', expirationDays: 7 },
     { prefix: 'results/', expirationDays: 30 },
   ],
-} as const;
+  /**
+   * In AWS, a CSV landing under `uploads/` starts its analysis: S3 sends the event to the analyze
+   * queue, whose worker moves an import still `awaiting_upload` to `analyzing`. The local emulators
+   * have no event notifications, so locally (and anywhere) the `analyze` action does the same.
+   */
+  notifications: [{ events: ['s3:ObjectCreated:*'], prefix: 'uploads/', suffix: '.csv', queue: 'analyze' }],
+} as const satisfies {
+  id: string;
+  env: string;
+  lifecycle: readonly { prefix: string; expirationDays: number }[];
+  notifications: readonly BucketNotificationDefinition[];
+};
 
 /** Names the local runtime gives the resources (CloudFormation generates them in AWS). */
 export const localNames = {

@@ -148,6 +148,8 @@ export async function provision(
     }),
   );
   env[bucket.env] = localNames.bucket;
+  // bucket.notifications are not set up: the emulators send no S3 event notifications, so locally
+  // the `analyze` action starts a CSV's analysis (test/integration/upload-event.test.ts sends the event).
 
   const made = {} as Provisioned['queues'];
   for (const [name, def] of Object.entries(queues) as [keyof typeof queues, QueueDefinition][]) {

@@ -5,7 +5,8 @@ import { createAwsClients } from '../adapters/aws-clients.js';
 import { createStores } from '../adapters/stores.js';
 import { loadConfig } from '../config.js';
 import { analyzeImport } from '../core/analyze.js';
-import { parseImportRef } from './messages.js';
+import { startAnalysisOnUpload } from '../core/upload-event.js';
+import { parseAnalyzeMessage } from './messages.js';
 
 const config = loadConfig();
 const clients = createAwsClients(config);
@@ -16,11 +17,31 @@ const stores = createStores(config, clients);
 const deps = { ...stores, source: stores.sources };
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  const ref = parseImportRef(record.body);
-  await analyzeImport(deps, ref);
-  logger.info('Import analyzed', { ...ref });
+  const message = parseAnalyzeMessage(record.body);
+  if (message.kind === 'analysis') {
+    await analyzeImport(deps, message.ref);
+    logger.info('Import analyzed', { ...message.ref });
+    return;
+  }
+  if (message.kind === 's3_test_event') {
+    logger.info('S3 test event ignored');
+    return;
+  }
+  for (const ignored of message.ignored) logger.warn('Upload event ignored', { ...ignored });
+  for (const upload of message.uploads) {
+    const result = await startAnalysisOnUpload(deps, upload);
+    const about = { tenant_id: upload.tenant_id, import_id: upload.import_id, size: upload.size };
+    if (result.outcome === 'ignored') {
+      logger.info('Upload event ignored', { ...about, reason: result.reason, status: result.status });
+    } else {
+      logger.info('Upload event queued the analysis', about);
+    }
+  }
 };
 
-/** Analyzes uploaded imports: validation, chunks and the review. */
+/**
+ * Analyzes imports: validation, chunks and the review. Takes analysis messages and, in AWS, the
+ * bucket's events for uploaded CSVs, which start the analysis of imports awaiting their upload.
+ */
 export const handler: SQSHandler = async (event: SQSEvent, context) =>
   processPartialResponse(event, recordHandler, processor, { context });

@@ -15,16 +15,22 @@ const processor = new BatchProcessor(EventType.SQS);
 const deps = createStores(config, clients);
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  const message = parseDeadLetter(record.body);
-  if (message === null) {
+  const messages = parseDeadLetter(record.body);
+  if (messages === null) {
     // Not ours to repair (unreadable): keep it visible in the queue and its alarm.
     logger.error('Unreadable dead letter', { messageId: record.messageId });
     throw new Error('Unreadable dead letter');
   }
-  logger.warn('Dead letter: marking its work unprocessed', { ...message });
-  await deadLetter(deps, message);
+  // An upload event names its imports (usually one); an S3 test event or another object names none.
+  for (const message of messages) {
+    logger.warn('Dead letter: marking its work unprocessed', { ...message });
+    await deadLetter(deps, message);
+  }
 };
 
-/** Consumes the dead-letter queues: a chunk's rows become unprocessed, an analysis fails its import. */
+/**
+ * Consumes the dead-letter queues: a chunk's rows become unprocessed; an analysis (or an upload
+ * event whose analysis could not run) fails its import if it is still analyzing.
+ */
 export const handler: SQSHandler = async (event: SQSEvent, context) =>
   processPartialResponse(event, recordHandler, processor, { context });

@@ -30,6 +30,18 @@ export default async function globalSetup(): Promise<void> {
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
   (globalThis as { intakeRuntime?: ChildProcess }).intakeRuntime = child;
 
+  try {
+    await waitUntilHealthy(child, output);
+  } catch (error) {
+    // Jest runs no teardown when setup fails: stop the runtime (and its emulators) here.
+    child.kill('SIGTERM');
+    throw error;
+  }
+  process.env.INTAKE_API_KEY = apiKey;
+  process.env.INTAKE_STATE_FILE = TEST_STATE_FILE;
+}
+
+async function waitUntilHealthy(child: ChildProcess, output: string[]): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
@@ -39,13 +51,10 @@ export default async function globalSetup(): Promise<void> {
       const health = await fetch(`${url}/health`).catch(() => null);
       if (health?.ok) {
         process.env.INTAKE_URL = url;
-        process.env.INTAKE_API_KEY = apiKey;
-        process.env.INTAKE_STATE_FILE = TEST_STATE_FILE;
         return;
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  child.kill('SIGTERM');
   throw new Error(`The local runtime did not become healthy in 120 s:\n${output.join('')}`);
 }

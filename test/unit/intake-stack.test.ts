@@ -214,6 +214,78 @@ describe('IntakeStack', () => {
     });
   });
 
+  it('sends the events of CSV files created under uploads/ to the analyze queue, as resources.ts declares', () => {
+    expect(bucketDefinition.notifications).toEqual([
+      { events: ['s3:ObjectCreated:*'], prefix: 'uploads/', suffix: '.csv', queue: 'analyze' },
+    ]);
+    const notifications = template.findResources('Custom::S3BucketNotifications');
+    expect(Object.values(notifications)).toHaveLength(1);
+    const [notification] = Object.values(notifications);
+    expect(notification?.Properties).toMatchObject({ BucketName: { Ref: logicalId(stack.bucket) } });
+    expect(notification?.Properties.NotificationConfiguration).toEqual({
+      QueueConfigurations: [
+        {
+          Events: ['s3:ObjectCreated:*'],
+          Filter: {
+            Key: {
+              FilterRules: expect.arrayContaining([
+                { Name: 'prefix', Value: 'uploads/' },
+                { Name: 'suffix', Value: '.csv' },
+              ]),
+            },
+          },
+          QueueArn: { 'Fn::GetAtt': [logicalId(stack.queues.analyze), 'Arn'] },
+        },
+      ],
+    });
+    const rules = (
+      notification?.Properties.NotificationConfiguration.QueueConfigurations[0].Filter.Key
+        .FilterRules as unknown[]
+    ).length;
+    expect(rules).toBe(2);
+    // S3 checks that it may send to the queue when the configuration is applied: the policy must exist first.
+    const queuePolicies = template.findResources('AWS::SQS::QueuePolicy', {
+      Properties: { Queues: [{ Ref: logicalId(stack.queues.analyze) }] },
+    });
+    expect(Object.keys(queuePolicies)).toHaveLength(1);
+    expect(notification?.DependsOn).toEqual(expect.arrayContaining(Object.keys(queuePolicies)));
+  });
+
+  it('lets S3 send to the analyze queue only for the Intake bucket in this account, and to no other queue', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalId(stack.queues.analyze) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Resource: { 'Fn::GetAtt': [logicalId(stack.queues.analyze), 'Arn'] },
+            Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack.bucket), 'Arn'] } } },
+          }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: { StringNotEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+    // SSE-SQS: S3 can send to the queue without a KMS key policy.
+    expect(propertiesOf(stack.queues.analyze)).not.toHaveProperty('KmsMasterKeyId');
+    const s3Allowed = Object.values(template.findResources('AWS::SQS::QueuePolicy')).filter((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Effect: string; Principal?: unknown }[]).some(
+        (statement) =>
+          statement.Effect === 'Allow' &&
+          JSON.stringify(statement.Principal) === JSON.stringify({ Service: 's3.amazonaws.com' }),
+      ),
+    );
+    expect(s3Allowed.map((policy) => policy.Properties.Queues)).toEqual([
+      [{ Ref: logicalId(stack.queues.analyze) }],
+    ]);
+  });
+
   it('gives every queue exactly its visibility timeout and a redrive to its own dead-letter queue', () => {
     template.resourceCountIs('AWS::SQS::Queue', 2 * keysOf(queues).length);
     for (const key of keysOf(queues)) {
@@ -295,15 +367,21 @@ describe('IntakeStack', () => {
 
   it('runs every function on nodejs22.x arm64 with active tracing and a one-month log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(1 + keysOf(workers).length);
-    for (const fn of Object.values(functions)) {
-      expect(fn.Properties).toMatchObject({
+    const ours = [stack.apiFunction, ...keysOf(workers).map((key) => stack.workerFunctions[key])].map(
+      logicalId,
+    );
+    // The one other function is CDK's own, which applies the bucket's notifications at deploy time.
+    expect(Object.keys(functions).filter((id) => !ours.includes(id))).toEqual([
+      expect.stringMatching(/^BucketNotificationsHandler/),
+    ]);
+    for (const fn of ours.map((id) => functions[id])) {
+      expect(fn?.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
       });
-      const logGroupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      const logGroupId = (fn?.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(resources[logGroupId]?.Properties?.RetentionInDays).toBe(30);
     }
   });
