@@ -65,6 +65,9 @@ export interface AnalyzeDeps {
 /** Chunks reviewed at once. */
 const REVIEW_CONCURRENCY = 4;
 
+/** Chunks of superseding rows kept in memory during the review. */
+const SUPERSEDING_CHUNKS_KEPT = 2;
+
 /** The structure of the latest earlier import in the workspace whose headers are the same. */
 async function structureFromHistory(
   deps: AnalyzeDeps,
@@ -220,12 +223,13 @@ async function reviewChunks(
     unmatched_deletions: 0,
   };
   const matched = new Set<string>();
+  // The chunks that later rows come from, when they supersede earlier ones: the last few read.
   const cache = new Map<number, ChunkRow[]>();
   const chunkOf = async (chunk: number): Promise<ChunkRow[]> => {
     const cached = cache.get(chunk);
     if (cached) return cached;
     const rows = await deps.chunks.read(chunkRef(chunk));
-    if (cache.size > 2 * REVIEW_CONCURRENCY) cache.delete(cache.keys().next().value as number);
+    if (cache.size >= SUPERSEDING_CHUNKS_KEPT) cache.delete(cache.keys().next().value as number);
     cache.set(chunk, rows);
     return rows;
   };
@@ -236,7 +240,8 @@ async function reviewChunks(
   };
 
   const reviewChunk = async (chunk: number) => {
-    const rows = await chunkOf(chunk);
+    // Read for itself (not cached): a reviewed chunk's rows are let go as soon as it is written back.
+    const rows = await deps.chunks.read(chunkRef(chunk));
     for (const row of rows) {
       if (row.errors.length > 0) continue;
       const newer = Math.max(

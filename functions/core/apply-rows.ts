@@ -1,6 +1,13 @@
 import { identityKey } from './identifiers.js';
 import { planRow, type RowPlan } from './planner.js';
-import { type Clock, type Effect, type IdGenerator, NO_EFFECT, type PeopleStore } from './ports.js';
+import {
+  type Clock,
+  type CommitOutcome,
+  type Effect,
+  type IdGenerator,
+  NO_EFFECT,
+  type PeopleStore,
+} from './ports.js';
 import type { ChunkRow, ImportOptions, Person, RowOutcome, RowResult } from './types.js';
 
 export interface EngineDeps {
@@ -85,9 +92,11 @@ const personOf = (plan: RowPlan, lookups: Lookups): Person | null =>
 
 /**
  * The engine: looks the rows' identifiers up in bulk, plans each row in order against what the
- * earlier rows did, and commits each row's effect with its result. A row that loses a race with
- * another writer is looked up again and re-planned. A dry run plans the same way and writes nothing
- * (the review).
+ * earlier rows did, and commits each row's effect with its result. Rows that share an identifier
+ * or a person go one after the other, in row order; independent groups go together, a wave at a
+ * time (the first row of every group, then the second...), committed in one call the store may
+ * batch. A row that loses a race with another writer is looked up again and re-planned in the next
+ * wave. A dry run plans the same way and writes nothing (the review).
  */
 export async function applyRows(
   deps: EngineDeps,
@@ -97,24 +106,70 @@ export async function applyRows(
 ): Promise<AppliedRow[]> {
   const lookups = await lookUp(deps, target, rows);
   const applied: AppliedRow[] = new Array(rows.length);
-  // Rows that share an identifier or a person are applied one after the other, in row order;
-  // independent groups go at once (a race they lose anyway is re-planned).
-  const groups = groupRows(rows, lookups);
-  let next = 0;
-  const worker = async () => {
-    while (next < groups.length) {
-      const group = groups[next++] ?? [];
-      for (const index of group) {
-        applied[index] = await applyRow(deps, target, rows[index] as ChunkRow, lookups, mode.dryRun);
+  const queues = groupRows(rows, lookups).map((indexes) => ({ indexes, next: 0, attempt: 1 }));
+  let active = queues;
+  while (active.length > 0) {
+    const wave = active.map((queue) => {
+      const index = queue.indexes[queue.next] as number;
+      return { queue, index, ...planFor(deps, target, rows[index] as ChunkRow, lookups) };
+    });
+    const committing = wave.filter((entry) => !entry.racing);
+    const outcomes =
+      mode.dryRun || committing.length === 0
+        ? committing.map((): CommitOutcome => 'committed')
+        : await deps.people.commitMany(
+            committing.map((entry) => ({
+              tenantId: target.tenantId,
+              importId: target.importId,
+              slot: 'row' as const,
+              result: entry.result,
+              effect: effectOf(entry.plan),
+              now: entry.now,
+            })),
+          );
+    const outcomeOf = new Map(committing.map((entry, i) => [entry, outcomes[i] as CommitOutcome]));
+    const again: ChunkRow[] = [];
+    for (const entry of wave) {
+      const outcome = outcomeOf.get(entry) ?? 'stale';
+      if (outcome === 'committed' || outcome === 'already_recorded') {
+        applied[entry.index] = { result: entry.result, person: personOf(entry.plan, lookups) };
+        if (outcome === 'committed') remember(lookups, entry.plan);
+        entry.queue.next += 1;
+        entry.queue.attempt = 1;
+      } else if (entry.queue.attempt >= MAX_ATTEMPTS) {
+        if (!entry.racing) {
+          throw new Error(
+            `Row ${entry.result.row} of import ${target.importId} kept conflicting with concurrent writers (${outcome})`,
+          );
+        }
+        applied[entry.index] = { result: entry.result, person: null };
+        entry.queue.next += 1;
+        entry.queue.attempt = 1;
+      } else {
+        // Someone else wrote first: look this row's identifiers up again and plan it afresh.
+        entry.queue.attempt += 1;
+        again.push(rows[entry.index] as ChunkRow);
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_GROUPS, groups.length) }, worker));
+    if (again.length > 0) await refresh(deps, target, lookups, again);
+    active = active.filter((queue) => queue.next < queue.indexes.length);
+  }
   return applied;
 }
 
-/** How many groups of rows one worker applies at once. */
-const PARALLEL_GROUPS = 8;
+/** Looks rows' identifiers and people up again after a lost race, and updates the lookups. */
+async function refresh(deps: EngineDeps, target: ApplyTarget, lookups: Lookups, rows: ChunkRow[]) {
+  const fresh = await lookUp(deps, target, rows);
+  for (const key of keysOf(rows)) {
+    const owner = fresh.owners.get(key);
+    if (owner === undefined) lookups.owners.delete(key);
+    else lookups.owners.set(key, owner);
+  }
+  const named = new Set(rows.flatMap((row) => (row.input.person_id ? [row.input.person_id] : [])));
+  for (const id of [...lookups.people.keys()])
+    if (!fresh.people.has(id) && named.has(id)) lookups.people.delete(id);
+  for (const [id, person] of fresh.people) lookups.people.set(id, person);
+}
 
 /** Indexes of rows, grouped so rows that share an identifier, a person id or a matched person are together. */
 function groupRows(rows: ChunkRow[], lookups: Lookups): number[][] {
@@ -149,13 +204,8 @@ function groupRows(rows: ChunkRow[], lookups: Lookups): number[][] {
   return [...groups.values()];
 }
 
-async function applyRow(
-  deps: EngineDeps,
-  target: ApplyTarget,
-  row: ChunkRow,
-  lookups: Lookups,
-  dryRun: boolean,
-): Promise<AppliedRow> {
+/** A row's plan against the current lookups, and the result it would record. */
+function planFor(deps: EngineDeps, target: ApplyTarget, row: ChunkRow, lookups: Lookups) {
   if (
     row.input.person_id !== undefined &&
     lookups.foreign.has(row.input.person_id) &&
@@ -167,51 +217,16 @@ async function applyRow(
     };
     row = { ...row, errors: [error] };
   }
-  for (let attempt = 1; ; attempt++) {
-    const now = deps.clock.now();
-    const plan = planRow(row, target.options, {
-      workspace: target.workspace,
-      owners: lookups.owners,
-      people: lookups.people,
-      now,
-      newPersonId: () => deps.personIds.next(),
-    });
-    const racing = plan.result.errors.some((e) => e.code === 'stale_identity');
-    const replaced = target.replacing?.get(row.row);
-    const result = { ...plan.result, action_id: target.actionId, ...(replaced ? { replaced } : {}) };
-    const outcome = racing
-      ? 'stale'
-      : dryRun
-        ? 'committed'
-        : await deps.people.commit({
-            tenantId: target.tenantId,
-            importId: target.importId,
-            slot: 'row',
-            result,
-            effect: effectOf(plan),
-            now,
-          });
-    if (outcome === 'committed') {
-      const person = personOf(plan, lookups);
-      remember(lookups, plan);
-      return { result, person };
-    }
-    if (outcome === 'already_recorded') return { result, person: personOf(plan, lookups) };
-    if (attempt >= MAX_ATTEMPTS) {
-      if (racing) return { result, person: null };
-      throw new Error(
-        `Row ${row.row} of import ${target.importId} kept conflicting with concurrent writers (${outcome})`,
-      );
-    }
-    // Someone else wrote first: look this row's identifiers up again and plan it afresh.
-    const fresh = await lookUp(deps, target, [row]);
-    for (const key of keysOf([row])) {
-      const owner = fresh.owners.get(key);
-      if (owner === undefined) lookups.owners.delete(key);
-      else lookups.owners.set(key, owner);
-    }
-    for (const id of [...lookups.people.keys()])
-      if (!fresh.people.has(id) && row.input.person_id === id) lookups.people.delete(id);
-    for (const [id, person] of fresh.people) lookups.people.set(id, person);
-  }
+  const now = deps.clock.now();
+  const plan = planRow(row, target.options, {
+    workspace: target.workspace,
+    owners: lookups.owners,
+    people: lookups.people,
+    now,
+    newPersonId: () => deps.personIds.next(),
+  });
+  const racing = plan.result.errors.some((e) => e.code === 'stale_identity');
+  const replaced = target.replacing?.get(row.row);
+  const result: RowResult = { ...plan.result, action_id: target.actionId, ...(replaced ? { replaced } : {}) };
+  return { plan, result, racing, now };
 }

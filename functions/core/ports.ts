@@ -59,6 +59,11 @@ export interface PeopleStore {
   listByWorkspace(tenantId: string, workspace: string, limit: number, cursor?: string): Promise<Page<Person>>;
   /** Writes a row's effect and its result atomically, at most once per row and action. */
   commit(change: RowCommit): Promise<CommitOutcome>;
+  /**
+   * Commits rows that touch different people and identifiers, each atomically as `commit` does
+   * (the store may write several in one request); answers each row's outcome, in order.
+   */
+  commitMany(changes: RowCommit[]): Promise<CommitOutcome[]>;
 }
 
 export interface ChunkProgress {

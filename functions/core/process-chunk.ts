@@ -96,23 +96,24 @@ export async function processChunk(
   };
   if (cancelled) {
     // Chunks not started before the cancel are not applied: their rows are unprocessed.
-    for (const row of due) {
-      await deps.people.commit({
+    const now = deps.clock.now();
+    await deps.people.commitMany(
+      due.map((row) => ({
         tenantId: item.tenant_id,
         importId: item.id,
-        slot: 'row',
+        slot: 'row' as const,
         result: {
           row: row.row,
-          outcome: 'unprocessed',
+          outcome: 'unprocessed' as const,
           person_id: null,
           errors: [],
           action_id: action.id,
           ...(target.replacing?.has(row.row) ? { replaced: target.replacing.get(row.row) } : {}),
         },
         effect: NO_EFFECT,
-        now: deps.clock.now(),
-      });
-    }
+        now,
+      })),
+    );
   } else {
     await ensureFields(deps, item, due);
     await applyRows(deps, target, due);

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 /** The endpoints, names and URL the integration tests' runtime wrote (global setup sets the path). */
 export interface RuntimeState {
@@ -15,3 +17,26 @@ export const stateFile = (): string => {
 };
 
 export const readState = (): RuntimeState => JSON.parse(readFileSync(stateFile(), 'utf8')) as RuntimeState;
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** An SQS client on the runtime's emulator. */
+export const runtimeSqs = (): SQSClient => {
+  const { env } = readState();
+  return new SQSClient({
+    region: env.AWS_REGION,
+    endpoint: env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL,
+    credentials,
+    useQueueUrlAsEndpoint: false,
+  });
+};
+
+/** A DynamoDB client on the runtime's emulator. */
+export const runtimeDynamo = (): DynamoDBClient => {
+  const { env } = readState();
+  return new DynamoDBClient({
+    region: env.AWS_REGION,
+    endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL,
+    credentials,
+  });
+};

@@ -1,19 +1,11 @@
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { queues } from '../../lib/resources.js';
 import { call, freshWorkspace, waitForImport } from '../helpers/http-client.js';
-import { readState } from '../helpers/runtime-state.js';
+import { readState, runtimeSqs } from '../helpers/runtime-state.js';
 
 /** The local SQS event source behaves like Lambda's: redelivery is harmless, poison ends in the DLQ. */
 
-const sqsClient = () => {
-  const { env } = readState();
-  return new SQSClient({
-    region: env.AWS_REGION,
-    endpoint: env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    useQueueUrlAsEndpoint: false,
-  });
-};
+const sqsClient = runtimeSqs;
 
 /** Waits until the queue holds no visible or in-flight message: the worker has taken and finished it. */
 async function drained(queueUrl: string): Promise<void> {

@@ -1,16 +1,12 @@
-import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { tables } from '../../lib/resources.js';
 import { createTableInput } from '../../local/provision.js';
-import { readState } from '../helpers/runtime-state.js';
+import { readState, runtimeDynamo } from '../helpers/runtime-state.js';
 
 describe('Local provisioning', () => {
   it('created every table with the keys, indexes and TTL of its definition', async () => {
     const { env } = readState();
-    const dynamo = new DynamoDBClient({
-      region: env.AWS_REGION,
-      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const dynamo = runtimeDynamo();
 
     for (const def of Object.values(tables)) {
       const expected = createTableInput(def);

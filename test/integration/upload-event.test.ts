@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { bucket, queues } from '../../lib/resources.js';
 import {
   type Body,
@@ -8,7 +8,7 @@ import {
   waitForImport,
   waitForStatus,
 } from '../helpers/http-client.js';
-import { readState } from '../helpers/runtime-state.js';
+import { readState, runtimeSqs } from '../helpers/runtime-state.js';
 
 /**
  * In AWS, S3 sends the analyze queue an event when a CSV lands under `uploads/`, and that starts
@@ -19,15 +19,7 @@ import { readState } from '../helpers/runtime-state.js';
 const TENANT = 'dev';
 const CSV = 'email,first_name\nu1@x.io,Una\nu2@x.io,Ugo\nu3@x.io,Uma\n';
 
-const sqsClient = () => {
-  const { env } = readState();
-  return new SQSClient({
-    region: env.AWS_REGION,
-    endpoint: env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    useQueueUrlAsEndpoint: false,
-  });
-};
+const sqsClient = runtimeSqs;
 const analyzeQueueUrl = () => readState().env[queues.analyze.env] as string;
 const analyzeDeadLetterUrl = () => analyzeQueueUrl().replace(/([^/]+)$/, '$1-dlq');
 
