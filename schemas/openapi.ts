@@ -3,7 +3,9 @@ import { limits } from '../functions/core/limits.js';
 import { IMPORT_STATUSES, ROW_OUTCOMES } from '../functions/core/types.js';
 import { fieldCreateSchema } from './field-create.schema.js';
 import { actionCreateSchema, importCreateSchema, workspaceSchema } from './import-create.schema.js';
+import { contactCreateSchema } from './mpdx.schema.js';
 import { peopleQuerySchema, rowsQuerySchema } from './queries.schema.js';
+import { webadmitProgramSchema } from './webadmit.schema.js';
 
 /**
  * The native API's OpenAPI 3.1 document, built from the same JSON Schemas that validate requests.
@@ -82,6 +84,28 @@ const uploadSchema = {
       },
     },
     expires_at: { type: 'string', format: 'date-time' },
+  },
+};
+
+const contactSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    object: { const: 'contact' },
+    workspace: { type: 'string' },
+    name: { type: 'string' },
+    created_at: { type: 'string', format: 'date-time' },
+  },
+};
+
+const programSchema = {
+  type: 'object',
+  properties: {
+    object: { const: 'webadmit_program' },
+    user_identity_id: { type: 'integer' },
+    program_id: { type: 'integer' },
+    workspace: { type: 'string' },
+    created_at: { type: 'string', format: 'date-time' },
   },
 };
 
@@ -328,6 +352,39 @@ export const openApiDocument = {
         summary: 'A person',
         parameters: [idParameter],
         responses: { '200': { description: 'The person', content: json(personSchema) }, ...errors(401, 404) },
+      },
+    },
+    '/v1/contacts': {
+      post: {
+        summary:
+          'Create an MPDX contact (people created through the MPDX bulk API belong to contacts; a contact belongs to a workspace, the account list)',
+        requestBody: { required: true, content: json(contactCreateSchema) },
+        responses: {
+          '201': { description: 'Created', content: json(contactSchema) },
+          ...errors(400, 401, 409, 422),
+        },
+      },
+    },
+    '/v1/contacts/{id}': {
+      get: {
+        summary: 'A contact',
+        parameters: [idParameter],
+        responses: {
+          '200': { description: 'The contact', content: json(contactSchema) },
+          ...errors(401, 404),
+        },
+      },
+    },
+    '/v1/webadmit/programs': {
+      post: {
+        summary:
+          "Register a WebAdmit user identity's program and the workspace its batches apply in (default `webadmit-<user_identity_id>-<program_id>`); 200 when it was registered already",
+        requestBody: { required: true, content: json(webadmitProgramSchema) },
+        responses: {
+          '200': { description: 'Registered already', content: json(programSchema) },
+          '201': { description: 'Registered', content: json(programSchema) },
+          ...errors(400, 401, 409, 422),
+        },
       },
     },
     '/v1/workspaces/{workspace}/fields': {

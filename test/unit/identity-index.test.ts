@@ -20,4 +20,14 @@ describe('LastRowIndex', () => {
     expect(index.last('external_id:e-277777')).toBe(277_777);
     expect(index.bytes).toBeLessThanOrEqual(12 * 2 ** 20);
   });
+
+  it('spreads keys evenly over its 64 segments, which grow one at a time', () => {
+    const index = new LastRowIndex();
+    for (let row = 1; row <= 48_000; row++) index.set(`email:p${row}@example.com`, row);
+
+    // About 750 keys a segment: every one grew once, to 2,048 slots, and none further.
+    expect(index.bytes).toBe(64 * 2048 * 12);
+    expect(index.last('email:p1@example.com')).toBe(1);
+    expect(index.last('email:p48000@example.com')).toBe(48_000);
+  });
 });
