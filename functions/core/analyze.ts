@@ -8,7 +8,7 @@ import { limits } from './limits.js';
 import { pointedAt } from './matched.js';
 import { normalizeRow } from './normalize-row.js';
 import type { ChunkStore, Clock, IdGenerator, ImportStore, PeopleStore, WorkQueue } from './ports.js';
-import { checkStructure, mapCells, matchOrder, proposeStructure, type Structure } from './structure.js';
+import { cellMapper, checkStructure, matchOrder, proposeStructure, type Structure } from './structure.js';
 import type { ChunkRef, ChunkRow, Import, Review, RowError, RowInput } from './types.js';
 
 /** A row as a source yields it: an engine input already (JSON surfaces), or cells to map (CSV). */
@@ -43,12 +43,6 @@ export class SourceError extends IntakeError {
     this.name = 'SourceError';
   }
 }
-
-/** Turns CSV cells into an engine input using the import's structure (the CSV pipeline provides it). */
-export type CellMapper = (
-  item: Import,
-  cells: Record<string, string>,
-) => { input: RowInput; label: (path: string) => string };
 
 export interface AnalyzeDeps {
   imports: ImportStore;
@@ -160,10 +154,9 @@ export async function analyzeImport(
       };
       await deps.imports.update(item.tenant_id, item.id, ['analyzing'], shape, deps.clock.now());
     }
+    const mapCells = cellMapper(structure ?? {});
     for await (const raw of source.rows) {
-      const mapped = raw.input
-        ? { input: raw.input, label: undefined }
-        : mapCells(structure ?? {}, raw.cells ?? {});
+      const mapped = raw.input ? { input: raw.input, label: undefined } : mapCells(raw.cells ?? {});
       const normalized = normalizeRow(mapped.input, { fields, options: item.options, label: mapped.label });
       const row: ChunkRow = {
         row: raw.row,

@@ -37,18 +37,22 @@ export function normalizeRow(raw: RowInput, ctx: NormalizeContext): NormalizedRo
   const seen = new Set<string>();
   raw.identifiers.forEach((identifier, index) => {
     if (isBlank(identifier.value)) return;
-    const column = ctx.label?.(`identifiers.${index}`) ?? identifier.kind;
-    const normalized = normalizeIdentifier(identifier.kind, identifier.value, column);
+    let normalized = normalizeIdentifier(identifier.kind, identifier.value);
     if (!normalized.ok) {
-      errors.push(normalized.error);
+      // Named after its column: worked out only for a row error, not for every row.
+      const column = ctx.label?.(`identifiers.${index}`) ?? identifier.kind;
+      normalized = normalizeIdentifier(identifier.kind, identifier.value, column);
+      if (!normalized.ok) errors.push(normalized.error);
       return;
     }
     const clean = { kind: identifier.kind, value: normalized.value };
-    if (!seen.has(identityKey(clean))) identifiers.push(clean);
-    seen.add(identityKey(clean));
+    const key = identityKey(clean);
+    if (!seen.has(key)) identifiers.push(clean);
+    seen.add(key);
   });
 
-  const profile: Attributes = Object.create(null);
+  // Plain objects (a null-prototype object is a slow dictionary in V8): keys are checked before they are set.
+  const profile: Attributes = {};
   for (const [key, value] of Object.entries(raw.profile)) {
     const column = label(`profile.${key}`);
     if (!isProfileKey(key)) {
@@ -64,11 +68,16 @@ export function normalizeRow(raw: RowInput, ctx: NormalizeContext): NormalizedRo
     else errors.push(checked.error);
   }
 
-  const attributes: Attributes = Object.create(null);
+  const attributes: Attributes = {};
   for (const [key, value] of Object.entries(raw.attributes)) {
-    const column = label(`attributes.${key}`);
+    // The column names the value in row errors and new fields; most values need neither.
+    const column = () => label(`attributes.${key}`);
     if (DANGEROUS_KEYS.has(key) || key.trim() === '') {
-      errors.push({ code: 'invalid_field_name', field: column, message: `'${key}' cannot be a field name` });
+      errors.push({
+        code: 'invalid_field_name',
+        field: column(),
+        message: `'${key}' cannot be a field name`,
+      });
       continue;
     }
     if (isBlank(value)) {
@@ -80,20 +89,23 @@ export function normalizeRow(raw: RowInput, ctx: NormalizeContext): NormalizedRo
       if (!ctx.options.create_missing_fields) {
         errors.push({
           code: 'unknown_field',
-          field: column,
-          message: `Column '${column}' is not a field of this workspace (create it, or allow create_missing_fields)`,
+          field: column(),
+          message: `Column '${column()}' is not a field of this workspace (create it, or allow create_missing_fields)`,
         });
         continue;
       }
       if (!missingFields.some((spec) => spec.key === key)) {
-        missingFields.push({ key, label: column, type: inferFieldType(value) });
+        missingFields.push({ key, label: column(), type: inferFieldType(value) });
       }
       attributes[key] = value;
       continue;
     }
-    const coerced = coerceValue(field, value, column);
+    const coerced = coerceValue(field, value, key);
     if (coerced.ok) attributes[key] = coerced.value;
-    else errors.push(coerced.error);
+    else {
+      const named = coerceValue(field, value, column());
+      if (!named.ok) errors.push(named.error);
+    }
   }
 
   const usable = identifiers.length > 0 || (raw.person_id !== undefined && raw.person_id !== '');
@@ -108,8 +120,8 @@ export function normalizeRow(raw: RowInput, ctx: NormalizeContext): NormalizedRo
     input: {
       identifiers,
       ...(raw.person_id ? { person_id: raw.person_id } : {}),
-      profile: { ...profile },
-      attributes: { ...attributes },
+      profile,
+      attributes,
       ...(raw.contacts ? { contacts: raw.contacts } : {}),
       ...(raw.expected_updated_in_db_at ? { expected_updated_in_db_at: raw.expected_updated_in_db_at } : {}),
     },

@@ -99,49 +99,70 @@ export function matchOrder(structure: Structure): IdentifierKind[] {
 }
 
 /** One CSV row in the engine's terms, and the column each value came from (for row errors). */
-export function mapCells(
-  structure: Structure,
-  cells: Record<string, string>,
-): { input: RowInput; label: (path: string) => string } {
-  const labels = new Map<string, string>();
-  const identifiers: (Identifier & { priority: number; column: string })[] = [];
-  const profile: Attributes = {};
-  const attributes: Attributes = {};
-  for (const [index, [column, role]] of Object.entries(structure).entries()) {
-    const value = cells[column];
-    if (value === undefined) continue;
-    switch (role.role) {
-      case 'identifier': {
-        const priority = role.priority ?? 1000 + index;
-        if (role.kind !== 'account') {
-          if (value.trim() !== '') identifiers.push({ kind: role.kind, value, priority, column });
-          continue;
-        }
-        if (role.part !== 'home_page') continue;
+export type CellMapper = (cells: Record<string, string>) => {
+  input: RowInput;
+  label: (path: string) => string;
+};
+
+/**
+ * Compiles a structure into the function that maps each row's cells: the work that depends only
+ * on the structure (roles, priorities, the column of each key) is done once per file, not per row.
+ */
+export function cellMapper(structure: Structure): CellMapper {
+  const columns = Object.entries(structure).map(([column, role], index) => ({
+    column,
+    role,
+    priority: role.role === 'identifier' ? (role.priority ?? 1000 + index) : 0,
+  }));
+  const identifierColumns = columns
+    .filter(
+      ({ role }) => role.role === 'identifier' && (role.kind !== 'account' || role.part === 'home_page'),
+    )
+    .sort((a, b) => a.priority - b.priority);
+  const keyLabels = new Map<string, string>();
+  for (const { column, role } of columns) {
+    if (role.role === 'profile') keyLabels.set(`profile.${role.key}`, column);
+    if (role.role === 'attribute') keyLabels.set(`attributes.${role.key}`, column);
+  }
+  const valued = columns.filter(({ role }) => role.role === 'profile' || role.role === 'attribute');
+
+  return (cells) => {
+    // Identifiers in priority order; the columns of those present name them in row errors.
+    const identifiers: Identifier[] = [];
+    const identifierLabels: string[] = [];
+    for (const { column, role } of identifierColumns) {
+      if (role.role !== 'identifier') continue;
+      const value = cells[column];
+      if (value === undefined) continue;
+      if (role.kind !== 'account') {
+        if (value.trim() === '') continue;
+        identifiers.push({ kind: role.kind, value });
+      } else {
         const name = cells[role.related] ?? '';
         if (value.trim() === '' && name.trim() === '') continue;
-        identifiers.push({ kind: 'account', value: accountValue(value, name), priority, column });
-        continue;
+        identifiers.push({ kind: 'account', value: accountValue(value, name) });
       }
-      case 'profile':
-        profile[role.key] = value;
-        labels.set(`profile.${role.key}`, column);
-        continue;
-      case 'attribute':
-        attributes[role.key] = value;
-        labels.set(`attributes.${role.key}`, column);
-        continue;
-      case 'ignore':
-        continue;
+      identifierLabels.push(column);
     }
-  }
-  identifiers.sort((a, b) => a.priority - b.priority);
-  for (const [i, identifier] of identifiers.entries()) labels.set(`identifiers.${i}`, identifier.column);
-  return {
-    input: { identifiers: identifiers.map(({ kind, value }) => ({ kind, value })), profile, attributes },
-    label: (path) => labels.get(path) ?? path,
+    const profile: Attributes = {};
+    const attributes: Attributes = {};
+    for (const { column, role } of valued) {
+      const value = cells[column];
+      if (value === undefined) continue;
+      if (role.role === 'profile') profile[role.key] = value;
+      else if (role.role === 'attribute') attributes[role.key] = value;
+    }
+    const label = (path: string): string => {
+      if (path.startsWith('identifiers.')) return identifierLabels[Number(path.slice(12))] ?? path;
+      return keyLabels.get(path) ?? path;
+    };
+    return { input: { identifiers, profile, attributes }, label };
   };
 }
+
+/** One row's cells mapped by a structure (compile with `cellMapper` when mapping many rows). */
+export const mapCells = (structure: Structure, cells: Record<string, string>): ReturnType<CellMapper> =>
+  cellMapper(structure)(cells);
 
 /** Problems with a structure's shape (before any file is seen), as JSON pointers under `/structure`. */
 export function structureShapeProblems(structure: Structure): { pointer: string; message: string }[] {
