@@ -160,10 +160,6 @@ export function cellMapper(structure: Structure): CellMapper {
   };
 }
 
-/** One row's cells mapped by a structure (compile with `cellMapper` when mapping many rows). */
-export const mapCells = (structure: Structure, cells: Record<string, string>): ReturnType<CellMapper> =>
-  cellMapper(structure)(cells);
-
 /** Problems with a structure's shape (before any file is seen), as JSON pointers under `/structure`. */
 export function structureShapeProblems(structure: Structure): { pointer: string; message: string }[] {
   const problems: { pointer: string; message: string }[] = [];
