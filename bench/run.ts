@@ -217,7 +217,13 @@ async function analyzeInChild(state: State, { id, parts }: Uploaded) {
   analyzeChild ??= bundleAnalyzeChild();
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [await analyzeChild, 'dev', id, JSON.stringify(parts ?? [])],
+    [
+      ...(workers.analyze.nodeOptions?.split(' ') ?? []),
+      await analyzeChild,
+      'dev',
+      id,
+      JSON.stringify(parts ?? []),
+    ],
     {
       env: { ...process.env, ...state.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
       maxBuffer: 1 << 20,

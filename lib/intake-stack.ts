@@ -339,7 +339,10 @@ export class IntakeStack extends Stack {
       memorySize: def.memoryMb,
       tracing: Tracing.ACTIVE,
       logGroup,
-      environment,
+      environment:
+        'nodeOptions' in def && def.nodeOptions
+          ? { ...environment, NODE_OPTIONS: `${environment.NODE_OPTIONS ?? ''} ${def.nodeOptions}`.trim() }
+          : environment,
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',

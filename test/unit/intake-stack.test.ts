@@ -386,9 +386,22 @@ describe('IntakeStack', () => {
     }
   });
 
+  it('runs each function with source maps and the Node.js options its definition adds', () => {
+    const nodeOptions = (fn: Parameters<typeof propertiesOf>[0]) =>
+      (propertiesOf(fn).Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS;
+    expect(nodeOptions(stack.apiFunction)).toBe('--enable-source-maps');
+    for (const key of keysOf(workers)) {
+      const def = workers[key];
+      const extra = 'nodeOptions' in def ? def.nodeOptions : undefined;
+      expect(nodeOptions(stack.workerFunctions[key])).toBe(
+        ['--enable-source-maps', extra].filter(Boolean).join(' '),
+      );
+    }
+    expect(workers.analyze.nodeOptions).toBe('--max-semi-space-size=4');
+  });
+
   it('tells every function the name or URL of every table, queue and the bucket', () => {
     const expected: Record<string, unknown> = {
-      NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'intake',
       [bucketDefinition.env]: { Ref: logicalId(stack.bucket) },
     };
