@@ -30,8 +30,7 @@ export const PART_URL_SECONDS = 60 * 60;
 const MAX_PARTS = 10_000;
 
 /** The part size for a file of `size` bytes: the configured size, larger when the file needs it. */
-const partSizeFor = (size: number): number =>
-  Math.max(limits.uploadPartBytes, Math.ceil(size / MAX_PARTS));
+const partSizeFor = (size: number): number => Math.max(limits.uploadPartBytes, Math.ceil(size / MAX_PARTS));
 
 const expiry = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
 
