@@ -3,6 +3,8 @@
  * the same run on the same machine, the baselines it is compared with:
  *   - a raw papaparse streaming parse of the same file        (baseline for analysis)
  *   - raw BatchWriteItem of as many person items, same concurrency (baseline for import)
+ * and the ceilings those ratios have on this machine: raw BatchGetItem of the lookups the review
+ * needs, and the items an import must write, raw (BatchWriteItem) and atomic (TransactWriteItems).
  * Prints ratios (this machine is shared: absolute times swing, ratios much less) and writes JSON.
  *   BENCH_ROWS (default 50,000): two identifiers, three attributes; half the rows match people
  *   created beforehand. BENCH_BIG=1 also measures analysis memory on a 1,000,000-row file.
@@ -23,14 +25,18 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
   type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
   BatchWriteItemCommand,
   DynamoDBClient,
-  type TransactWriteItem,
   TransactWriteItemsCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
 import Papa from 'papaparse';
+import { PARALLEL_GETS } from '../functions/adapters/dynamo-batch.js';
+import { keys } from '../functions/adapters/keys.js';
+import { REVIEW_CONCURRENCY } from '../functions/core/analyze.js';
 import { tables, workers } from '../lib/resources.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -39,6 +45,10 @@ const BIG = process.env.BENCH_BIG === '1';
 /** With BENCH_BIG: also import the 1,000,000-row file (about an hour on a 2-core machine). */
 const BIG_IMPORT = BIG && process.env.BENCH_BIG_IMPORT === '1';
 const KEY = 'ik_bench_key_0123456789';
+/** The tenant the local runtime seeds for its dev key. */
+const TENANT = 'dev';
+/** BatchGetItem requests the review has in flight: chunks reviewed at once, each a few requests. */
+const REVIEW_GETS_IN_FLIGHT = REVIEW_CONCURRENCY * PARALLEL_GETS;
 const stateFile = resolve(`.local/bench-runtime-${process.pid}.json`);
 const work = join(tmpdir(), `intake-bench-${process.pid}`);
 mkdirSync(work, { recursive: true });
@@ -237,15 +247,50 @@ async function analyzeInChild(state: State, { id, parts }: Uploaded) {
   };
 }
 
-/** Raw BatchWriteItem of `rows` person-sized items, with the chunk workers' concurrency. */
-async function rawWrite(state: State, rows: number): Promise<{ ms: number; wcu: number }> {
-  const client = new DynamoDBClient({
+/** A plain DynamoDB client on the runtime's DynamoDB Local. */
+const dynamo = (state: State) =>
+  new DynamoDBClient({
     region: state.env.AWS_REGION,
     endpoint: state.env.AWS_ENDPOINT_URL_DYNAMODB ?? state.env.AWS_ENDPOINT_URL,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const table = state.env[tables.people.env] as string;
+
+/** Runs `work` over `count` items, `size` at a time, with `concurrency` calls in flight. */
+async function inBatches(
+  count: number,
+  size: number,
+  concurrency: number,
+  work: (start: number, end: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const start = next;
+      next = Math.min(count, next + size);
+      await work(start, next);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** Sends BatchWriteItem until nothing is left unprocessed; returns the write units consumed. */
+async function batchWrite(client: DynamoDBClient, requests: Record<string, WriteRequest[]>): Promise<number> {
+  let wcu = 0;
+  let pending = requests;
+  while (Object.keys(pending).length > 0) {
+    const out = await client.send(
+      new BatchWriteItemCommand({ RequestItems: pending, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    wcu += (out.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+    pending = out.UnprocessedItems ?? {};
+  }
+  return wcu;
+}
+
+/** Raw BatchWriteItem of `rows` person-sized items, with the chunk workers' concurrency. */
+async function rawWrite(state: State, rows: number): Promise<{ ms: number; wcu: number }> {
+  const client = dynamo(state);
+  const table = state.env[tables.people.env] as string;
   let wcu = 0;
   const item = (i: number): WriteRequest => ({
     PutRequest: {
@@ -262,80 +307,136 @@ async function rawWrite(state: State, rows: number): Promise<{ ms: number; wcu: 
     },
   });
   const started = performance.now();
-  const writer = async () => {
-    while (next < rows) {
-      const start = next;
-      next = Math.min(rows, next + 25);
-      let requests: WriteRequest[] = Array.from({ length: next - start }, (_, k) => item(start + k));
-      while (requests.length > 0) {
-        const out = await client.send(
-          new BatchWriteItemCommand({ RequestItems: { [table]: requests }, ReturnConsumedCapacity: 'TOTAL' }),
-        );
-        wcu += (out.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-        requests = out.UnprocessedItems?.[table] ?? [];
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: workers.processChunk.maxConcurrency }, writer));
+  await inBatches(rows, 25, workers.processChunk.maxConcurrency, async (start, end) => {
+    const requests = Array.from({ length: end - start }, (_, k) => item(start + k));
+    wcu += await batchWrite(client, { [table]: requests });
+  });
   return { ms: performance.now() - started, wcu };
 }
 
 /**
- * The same rows written as the engine must write them, with nothing else: each row atomic with its
- * result (half create a person with two identity items, half rewrite a person), 25 rows to a
- * TransactWriteItems, same concurrency. Not a target: it shows how much of the gap to raw
- * BatchWriteItem is the atomicity itself on this emulator, which runs transactions one at a time.
+ * The items the engine must write for `rows` rows, with nothing else: each row's result; half the
+ * rows create a person with two identity items, half rewrite a person.
  */
-async function rawAtomic(state: State, rows: number): Promise<{ ms: number }> {
-  const client = new DynamoDBClient({
-    region: state.env.AWS_REGION,
-    endpoint: state.env.AWS_ENDPOINT_URL_DYNAMODB ?? state.env.AWS_ENDPOINT_URL,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+function rowItems(
+  state: State,
+  tag: string,
+  i: number,
+): { table: string; item: Record<string, AttributeValue> }[] {
   const people = state.env[tables.people.env] as string;
   const jobs = state.env[tables.jobs.env] as string;
-  const put = (TableName: string, Item: Record<string, AttributeValue>): TransactWriteItem => ({
-    Put: { TableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
-  });
-  const rowItems = (i: number): TransactWriteItem[] => [
-    put(jobs, {
-      pk: { S: 'T#bench#IMPORT#atomic' },
-      sk: { S: `ROW#${String(i).padStart(9, '0')}` },
-      row: { N: String(i) },
-      outcome: { S: i % 2 === 0 ? 'created' : 'updated' },
-      person_id: { S: `atomic-${i}` },
-    }),
-    put(people, {
-      pk: { S: `T#bench#PERSON#atomic-${i}` },
-      sk: { S: 'PERSON' },
-      gsi1pk: { S: 'T#bench#WS#atomic' },
-      gsi1sk: { S: `PERSON#atomic-${i}` },
-      id: { S: `atomic-${i}` },
-      identifiers: { L: [{ M: { kind: { S: 'email' }, value: { S: `atomic${i}@example.com` } } }] },
-      attributes: { M: { team: { S: `team-${i % 7}` }, city: { S: 'x' }, score: { S: String(i % 100) } } },
-      version: { N: '1' },
-    }),
+  return [
+    {
+      table: jobs,
+      item: {
+        pk: { S: `T#bench#IMPORT#${tag}` },
+        sk: { S: `ROW#${String(i).padStart(9, '0')}` },
+        row: { N: String(i) },
+        outcome: { S: i % 2 === 0 ? 'created' : 'updated' },
+        person_id: { S: `${tag}-${i}` },
+      },
+    },
+    {
+      table: people,
+      item: {
+        pk: { S: `T#bench#PERSON#${tag}-${i}` },
+        sk: { S: 'PERSON' },
+        gsi1pk: { S: `T#bench#WS#${tag}` },
+        gsi1sk: { S: `PERSON#${tag}-${i}` },
+        id: { S: `${tag}-${i}` },
+        identifiers: { L: [{ M: { kind: { S: 'email' }, value: { S: `${tag}${i}@example.com` } } }] },
+        attributes: { M: { team: { S: `team-${i % 7}` }, city: { S: 'x' }, score: { S: String(i % 100) } } },
+        version: { N: '1' },
+      },
+    },
     ...(i % 2 === 0
-      ? ['email', 'external_id'].map((kind) =>
-          put(people, {
-            pk: { S: `T#bench#WS#atomic#ID#${kind}:atomic-${i}` },
+      ? ['email', 'external_id'].map((kind) => ({
+          table: people,
+          item: {
+            pk: { S: `T#bench#WS#${tag}#ID#${kind}:${tag}-${i}` },
             sk: { S: 'IDENTITY' },
-            person_id: { S: `atomic-${i}` },
-          }),
-        )
+            person_id: { S: `${tag}-${i}` },
+          },
+        }))
       : []),
   ];
-  let next = 0;
+}
+
+/**
+ * The rows' items written as the engine must write them, with nothing else: each row atomic with
+ * its result, 25 rows to a TransactWriteItems, same concurrency. Not a target: it shows how much of
+ * the gap to raw BatchWriteItem is the atomicity itself on this emulator, which runs transactions
+ * one at a time.
+ */
+async function rawAtomic(state: State, rows: number): Promise<{ ms: number }> {
+  const client = dynamo(state);
   const started = performance.now();
-  const writer = async () => {
-    while (next < rows) {
-      const start = next;
-      next = Math.min(rows, next + 25);
-      const items = Array.from({ length: next - start }, (_, k) => rowItems(start + k)).flat();
-      await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+  await inBatches(rows, 25, workers.processChunk.maxConcurrency, async (start, end) => {
+    const items = Array.from({ length: end - start }, (_, k) => rowItems(state, 'atomic', start + k)).flat();
+    await client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: items.map(({ table, item }) => ({
+          Put: { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+        })),
+      }),
+    );
+  });
+  return { ms: performance.now() - started };
+}
+
+/**
+ * The same items with BatchWriteItem: no atomicity, no conditions, 25 items a request, same
+ * concurrency. The ceiling for any engine that keeps a result for every row in DynamoDB: its
+ * ratio to raw write is the best import / raw write could be on this emulator.
+ */
+async function rawItems(state: State, rows: number): Promise<{ ms: number }> {
+  const client = dynamo(state);
+  const items = Array.from({ length: rows }, (_, i) => rowItems(state, 'items', i)).flat();
+  const started = performance.now();
+  await inBatches(items.length, 25, workers.processChunk.maxConcurrency, async (start, end) => {
+    const requests: Record<string, WriteRequest[]> = {};
+    for (const { table, item } of items.slice(start, end)) {
+      requests[table] ??= [];
+      requests[table].push({ PutRequest: { Item: item } });
     }
+    await batchWrite(client, requests);
+  });
+  return { ms: performance.now() - started };
+}
+
+/**
+ * The reads the review cannot do without, with nothing else: every row's two identity items, then
+ * the people they point at, BatchGetItem of 100 keys, as many requests in flight as the review
+ * has. With the raw parse it bounds any analysis that predicts outcomes against the people.
+ */
+async function rawLookups(state: State, workspace: string, rows: number): Promise<{ ms: number }> {
+  const client = dynamo(state);
+  const table = state.env[tables.people.env] as string;
+  const key = ({ pk, sk }: { pk: string; sk: string }) => ({ pk: { S: pk }, sk: { S: sk } });
+  const getAll = async (wanted: Record<string, AttributeValue>[]) => {
+    const found: Record<string, AttributeValue>[] = [];
+    await inBatches(wanted.length, 100, REVIEW_GETS_IN_FLIGHT, async (start, end) => {
+      let pending: Record<string, AttributeValue>[] | undefined = wanted.slice(start, end);
+      while (pending && pending.length > 0) {
+        const out: BatchGetItemCommandOutput = await client.send(
+          new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending } } }),
+        );
+        found.push(...(out.Responses?.[table] ?? []));
+        pending = out.UnprocessedKeys?.[table]?.Keys;
+      }
+    });
+    return found;
   };
-  await Promise.all(Array.from({ length: workers.processChunk.maxConcurrency }, writer));
+  const identities = Array.from({ length: rows }, (_, i) =>
+    [`external_id:ext-${i}`, `email:user${i}@example.com`].map((id) =>
+      key(keys.identity(TENANT, workspace, id)),
+    ),
+  ).flat();
+  const started = performance.now();
+  const owners = await getAll(identities);
+  const ids = new Set(owners.map((item) => item.person_id?.S as string));
+  const people = await getAll([...ids].map((id) => key(keys.person(TENANT, id))));
+  if (people.length !== ids.size) throw new Error(`raw lookups found ${people.length} of ${ids.size} people`);
   return { ms: performance.now() - started };
 }
 
@@ -361,6 +462,8 @@ try {
   const uploaded = await upload(state, workspace, filePath, { dry_run: true });
   const { id } = uploaded;
   const analysis = await analyzeInChild(state, uploaded);
+  // Before the import: the people it looks up are the ones the review found.
+  const lookups = await rawLookups(state, workspace, ROWS);
 
   const before = await capacity(state);
   const started = performance.now();
@@ -370,6 +473,7 @@ try {
   const after = await capacity(state);
   const raw = await rawWrite(state, ROWS);
   const atomic = await rawAtomic(state, ROWS);
+  const items = await rawItems(state, ROWS);
 
   const counters = done.counters as Record<string, number>;
   const created = counters.created ?? 0;
@@ -391,9 +495,24 @@ try {
       // Read, validate, normalize and write the chunks; the rest is the review (DynamoDB lookups).
       first_pass_rows_per_s: ROWS / (analysis.firstPassMs / 1000),
       first_pass_ratio_to_raw_parse: parseMs / analysis.firstPassMs,
+      review_rows_per_s: ROWS / ((analysis.ms - analysis.firstPassMs) / 1000),
+      review_ratio_to_raw_lookups: lookups.ms / (analysis.ms - analysis.firstPassMs),
+    },
+    raw_lookups: {
+      ms: lookups.ms,
+      rows_per_s: ROWS / (lookups.ms / 1000),
+      // The best analyze / raw parse could be here: parsing and looking up, perfectly overlapped.
+      ceiling_ratio_to_raw_parse: parseMs / Math.max(parseMs, lookups.ms),
     },
     raw_write: { ms: raw.ms, rows_per_s: ROWS / (raw.ms / 1000), wcu_per_row: raw.wcu / ROWS },
     raw_atomic: { ms: atomic.ms, rows_per_s: ROWS / (atomic.ms / 1000), ratio_import: atomic.ms / importMs },
+    raw_items: {
+      ms: items.ms,
+      rows_per_s: ROWS / (items.ms / 1000),
+      ratio_import: items.ms / importMs,
+      // The best import / raw write could be here, with no atomicity at all.
+      ceiling_ratio_to_raw_write: raw.ms / items.ms,
+    },
     import: { ms: importMs, rows_per_s: ROWS / (importMs / 1000), ratio_to_raw_write: raw.ms / importMs },
     capacity: {
       write_per_row: (after.write - before.write) / ROWS,
@@ -494,8 +613,12 @@ function report(results: Record<string, unknown>) {
     'measure                          value          baseline (same run)       ratio   target',
     `analyze rows/s                   ${fmt(r.analyze?.rows_per_s).padEnd(14)} raw parse ${fmt(r.raw_parse?.rows_per_s).padEnd(15)} ${fmt(r.analyze?.ratio_to_raw_parse, 2).padEnd(7)} >= 0.5`,
     `  first pass (no review)         ${fmt(r.analyze?.first_pass_rows_per_s).padEnd(14)} raw parse ${fmt(r.raw_parse?.rows_per_s).padEnd(15)} ${fmt(r.analyze?.first_pass_ratio_to_raw_parse, 2).padEnd(7)} (read, validate, write chunks; the review is the rest)`,
+    `  review (second pass)           ${fmt(r.analyze?.review_rows_per_s).padEnd(14)} raw lookups ${fmt(r.raw_lookups?.rows_per_s).padEnd(13)} ${fmt(r.analyze?.review_ratio_to_raw_lookups, 2).padEnd(7)} (raw lookups: each row's identity items and people, BatchGetItem only)`,
+    `  best possible analyze / parse  ${fmt(r.raw_lookups?.ceiling_ratio_to_raw_parse, 2).padEnd(14)} (raw parse and raw lookups perfectly overlapped: no analysis that predicts outcomes here can do better)`,
     `import rows/s                    ${fmt(r.import?.rows_per_s).padEnd(14)} raw write ${fmt(r.raw_write?.rows_per_s).padEnd(15)} ${fmt(r.import?.ratio_to_raw_write, 2).padEnd(7)} >= 0.5`,
     `  import / raw atomic rows       ${fmt(r.import?.rows_per_s).padEnd(14)} raw atomic ${fmt(r.raw_atomic?.rows_per_s).padEnd(14)} ${fmt(r.raw_atomic?.ratio_import, 2).padEnd(7)} (no target: each row in a transaction with its result, 25 rows a transaction)`,
+    `  import / raw row items         ${fmt(r.import?.rows_per_s).padEnd(14)} raw items ${fmt(r.raw_items?.rows_per_s).padEnd(15)} ${fmt(r.raw_items?.ratio_import, 2).padEnd(7)} (the same items by BatchWriteItem: no atomicity, no conditions)`,
+    `  best possible import / write   ${fmt(r.raw_items?.ceiling_ratio_to_raw_write, 2).padEnd(14)} (raw items / raw write: no engine that keeps every row's result can do better here)`,
     `write capacity units / row       ${fmt(r.capacity?.write_per_row, 2).padEnd(14)} minimum   ${fmt(r.capacity?.write_minimum_per_row, 2).padEnd(15)} ${fmt((r.capacity?.write_per_row ?? 0) / (r.capacity?.write_minimum_per_row ?? 1), 2).padEnd(7)} <= 2`,
     `read capacity units / row        ${fmt(r.capacity?.read_per_row, 2).padEnd(14)} minimum   ${fmt(r.capacity?.read_minimum_per_row, 2).padEnd(15)} ${fmt((r.capacity?.read_per_row ?? 0) / (r.capacity?.read_minimum_per_row ?? 1), 2).padEnd(7)} <= 2`,
     `analyze peak RSS, ${fmt(ROWS)} rows   ${fmt(r.analyze?.peak_rss_mb)} MB`,

@@ -10,7 +10,7 @@ const MAX_ROUNDS = 8;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** BatchGetItem requests in flight at once for one call. */
-const PARALLEL_GETS = 4;
+export const PARALLEL_GETS = 4;
 
 /** BatchGetItem over any number of keys, a few requests at once, retrying unprocessed keys with backoff. */
 export async function batchGet(

@@ -57,7 +57,7 @@ export interface AnalyzeDeps {
 }
 
 /** Chunks reviewed at once. */
-const REVIEW_CONCURRENCY = 4;
+export const REVIEW_CONCURRENCY = 4;
 
 /** Chunks of superseding rows kept in memory during the review. */
 const SUPERSEDING_CHUNKS_KEPT = 2;
