@@ -1,37 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../core/errors.js';
+import { type Contact, ContactExistsError, type ContactStore } from '../api/mpdx.contacts.js';
 import { batchGet } from './dynamo-batch.js';
 
-/**
- * MPDX contacts: the registry a person's `contacts` relationship points into. A contact belongs to
- * one workspace (MPDX's account list), and a person created through MPDX lives in its contact's
- * workspace. Only what the people surface needs is kept: id, workspace and name.
- */
-export interface Contact {
-  id: string;
-  workspace: string;
-  name: string;
-  created_at: string;
-}
-
-/** The port the MPDX surface uses; tenant-scoped like every store. */
-export interface ContactStore {
-  /** Stores a new contact; throws ContactExistsError when the tenant already has one with that id. */
-  create(tenantId: string, contact: Contact): Promise<void>;
-  get(tenantId: string, id: string): Promise<Contact | null>;
-  /** The tenant's contacts among `ids`, by id; unknown ids are absent. */
-  getMany(tenantId: string, ids: string[]): Promise<Map<string, Contact>>;
-}
-
-export class ContactExistsError extends ConflictError {
-  constructor(id: string) {
-    super(`A contact with id '${id}' already exists`, 'contact_exists');
-    this.name = 'ContactExistsError';
-  }
-}
-
-/** Key layout, in the Jobs table: `T#<tenant>#CONTACT#<id>` / `CONTACT`. No `expires_at`: contacts stay. */
+/** MPDX contacts in DynamoDB. Key layout, in the Jobs table: `T#<tenant>#CONTACT#<id>` / `CONTACT`. No `expires_at`: contacts stay. */
 export const contactKey = (tenantId: string, id: string) => ({
   pk: `T#${tenantId}#CONTACT#${id}`,
   sk: 'CONTACT',

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Ajv } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import { contactCreateSchema, mpdxBulkSchema } from '../../schemas/mpdx.schema.js';
-import type { Contact, ContactStore } from '../adapters/dynamo-contact.store.js';
 import { type ApplyNowDeps, applyNow } from '../core/apply-now.js';
 import { NotFoundError } from '../core/errors.js';
 import type { Operation, Person, RowInput } from '../core/types.js';
 import { type HttpEvent, type HttpResult, json, jsonBody, pathParam, rawBody } from './http.js';
 import type { TenantContext } from './middleware.js';
+import type { Contact, ContactStore } from './mpdx.contacts.js';
 import {
   type BulkItem,
   type BulkMethod,

@@ -114,10 +114,17 @@ export async function analyzeImport(
   let total = 0;
   let chunks = 0;
   let buffer: ChunkRow[] = [];
+  // A chunk is written while the next one is read: one write in flight at most.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (buffer.length === 0) return;
-    await deps.chunks.put(chunkRef(chunks++), buffer);
+    const ref = chunkRef(chunks++);
+    const rows = buffer;
     buffer = [];
+    await writing;
+    writing = deps.chunks.put(ref, rows);
+    // Awaited at the next flush or at the end; handled meanwhile, so a failure is not unhandled.
+    writing.catch(() => undefined);
   };
   const fail = async (code: string, message: string, rows?: number[]) => {
     const error = { code, message, ...(rows ? { rows } : {}) };
@@ -172,10 +179,12 @@ export async function analyzeImport(
       if (buffer.length >= limits.chunkRows) await flush();
     }
     await flush();
+    await writing;
     // An import of zero rows still has one (empty) chunk, so it flows through processing like any other.
     if (chunks === 0) await deps.chunks.put(chunkRef(chunks++), []);
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
+    await writing;
     return fail(error.code, error.message, error.line ? [error.line] : undefined);
   }
 

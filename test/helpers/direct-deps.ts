@@ -10,6 +10,11 @@ import { readState } from './runtime-state.js';
  * with a crash injected.
  */
 export function directDeps(): ProcessDeps {
+  return directStores();
+}
+
+/** Every store the workers use, built in the test process against the runtime's emulators. */
+export function directStores(): ReturnType<typeof createStores> {
   const { env } = readState();
   for (const [name, value] of Object.entries(env)) process.env[name] = value;
   process.env.AWS_ACCESS_KEY_ID ??= 'local';

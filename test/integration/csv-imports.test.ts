@@ -1,5 +1,7 @@
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { analyzeImport } from '../../functions/core/analyze.js';
 import { bucket } from '../../lib/resources.js';
+import { directStores } from '../helpers/direct-deps.js';
 import {
   type Body,
   call,
@@ -324,6 +326,58 @@ describe('CSV at scale', () => {
     );
     expect(updated.body.people[0]).toMatchObject({ first_name: 'New7', version: 2 });
   }, 600_000);
+
+  it('fails an analysis whose chunk write fails, leaving it analyzing; the redelivery analyzes the whole file', async () => {
+    const workspace = freshWorkspace('csv-chunk-fail');
+    const csv = `email,n\n${Array.from({ length: 2_500 }, (_, i) => `c${i}@x.io,${i}`).join('\n')}\n`;
+    const created = await createCsv(workspace, { size: Buffer.byteLength(csv), options: { dry_run: true } });
+    const upload = created.upload as { url: string; headers: Record<string, string> };
+    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: csv })).ok).toBe(true);
+    // The analyze worker's own code, run here so one chunk write can fail: chunk 1 of 0, 1, 2.
+    const stores = directStores();
+    const deps = { ...stores, source: stores.sources };
+    const now = new Date().toISOString();
+    await stores.imports.update(
+      'dev',
+      created.id as string,
+      ['awaiting_upload'],
+      { status: 'analyzing' },
+      now,
+    );
+    const chunks = Object.create(stores.chunks) as typeof stores.chunks;
+    chunks.put = async (ref, rows) => {
+      if (ref.chunk === 1) throw new Error('injected chunk write failure');
+      return stores.chunks.put(ref, rows);
+    };
+
+    await expect(
+      analyzeImport({ ...deps, chunks }, { tenant_id: 'dev', import_id: created.id as string }),
+    ).rejects.toThrow('injected chunk write failure');
+    expect((await call('GET', `/v1/imports/${created.id}`)).body).toMatchObject({
+      status: 'analyzing',
+      review: null,
+    });
+
+    await analyzeImport(deps, { tenant_id: 'dev', import_id: created.id as string });
+    const ready = await call('GET', `/v1/imports/${created.id}`);
+    expect(ready.body).toMatchObject({
+      status: 'ready',
+      total_rows: 2_500,
+      review: expect.objectContaining({ created: 2_500, invalid: 0 }),
+    });
+    // Every row is there, the failed chunk's too.
+    const rows: number[] = [];
+    let cursor = '';
+    do {
+      const page = await call<{ rows: RowView[]; next_cursor: string | null }>(
+        'GET',
+        `/v1/imports/${created.id}/rows?preview=true&limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      rows.push(...page.body.rows.map((r) => r.row));
+      cursor = page.body.next_cursor ?? '';
+    } while (cursor);
+    expect(rows).toEqual(Array.from({ length: 2_500 }, (_, i) => i + 1));
+  }, 120_000);
 
   it('cancels a processing import: chunks not started are unprocessed, and the import ends cancelled', async () => {
     const workspace = freshWorkspace('csv-cancel');
