@@ -239,7 +239,8 @@ export const openApiDocument = {
     },
     '/v1/imports/{id}/rows': {
       get: {
-        summary: 'Row results, in row order, a page at a time',
+        summary:
+          'Row results, in row order, a page at a time; with preview=true, the review row by row (409 not_analyzed before it exists)',
         parameters: [idParameter, ...queryParameters(rowsQuerySchema)],
         responses: {
           '200': {
@@ -252,7 +253,7 @@ export const openApiDocument = {
               },
             }),
           },
-          ...errors(401, 404, 422),
+          ...errors(401, 404, 409, 422),
         },
       },
     },

@@ -59,10 +59,12 @@ export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
   };
 
   const uploadCsv: Handler = async (event, { tenant }) => {
-    const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
+    // The media type ignores case; a multipart boundary does not (browsers send mixed-case ones).
+    const contentType = event.headers?.['content-type'] ?? '';
+    const mediaType = contentType.toLowerCase();
     const raw = rawBodyBytes(event);
     let file: Uint8Array;
-    if (contentType.startsWith('multipart/form-data')) {
+    if (mediaType.startsWith('multipart/form-data')) {
       const form = await parseMultipart(raw, contentType);
       const part = form.files.file;
       if (!part)
@@ -70,7 +72,7 @@ export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
           { pointer: '/file', message: 'is required' },
         ]);
       file = part.data;
-    } else if (contentType.startsWith('text/csv') || contentType.startsWith('application/octet-stream')) {
+    } else if (mediaType.startsWith('text/csv') || mediaType.startsWith('application/octet-stream')) {
       file = raw;
     } else {
       const message = 'send the file as text/csv, or as multipart/form-data with a part named "file"';
@@ -129,7 +131,10 @@ export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
     const id = pathParam(event, 'id');
     const actionId = pathParam(event, 'action_id');
     const action = await deps.imports.getAction(tenant.id, id, actionId);
-    if (action === null) throw new NotFoundError('Action', actionId);
+    if (action === null) {
+      await getImport(deps.imports, tenant.id, id); // an unknown import is named as such
+      throw new NotFoundError('Action', actionId);
+    }
     return json(200, presentAction(action));
   };
 

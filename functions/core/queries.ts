@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from './errors.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { identityKey, normalizeIdentifier } from './identifiers.js';
 import { limits } from './limits.js';
 import type { ChunkStore, ImportStore, Page, PeopleStore } from './ports.js';
@@ -76,8 +76,10 @@ export async function previewRows(
 ): Promise<Page<PreviewRow>> {
   const item = await getImport(imports, tenantId, id);
   if (item.review === null) {
-    const message = `Import ${id} has no review yet (it is ${item.status}); analyze it first`;
-    throw new ValidationError(message, [{ pointer: 'preview', message }], 'not_analyzed');
+    throw new ConflictError(
+      `Import ${id} has no review yet (it is ${item.status}); analyze it first, then poll for ready`,
+      'not_analyzed',
+    );
   }
   let next = query.cursor === undefined ? 1 : Number(query.cursor);
   if (!Number.isInteger(next) || next < 1) {

@@ -286,6 +286,116 @@ describe('CSV imports', () => {
   });
 });
 
+describe('CSV upload, preview and download errors', () => {
+  const multipart = (parts: string, boundary = 'IntakeBoundary') => ({
+    rawBody: parts,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
+
+  it('answers a bad upload, an early preview or download, and a bad cursor with the reason', async () => {
+    const workspace = freshWorkspace('csv-errors');
+    const created = await createCsv(workspace, { options: { dry_run: true } });
+    const id = created.id as string;
+
+    const earlyPreview = await call('GET', `/v1/imports/${id}/rows?preview=true`);
+    expect(earlyPreview.status).toBe(409);
+    expect(earlyPreview.body).toMatchObject({
+      error: { code: 'not_analyzed', message: expect.stringContaining('awaiting_upload') },
+    });
+    for (const name of ['results', 'errors'] as const) {
+      const early = await call('GET', `/v1/imports/${id}/${name}.csv`);
+      expect([name, early.status, early.body]).toEqual([
+        name,
+        409,
+        { error: expect.objectContaining({ code: 'not_finished' }) },
+      ]);
+    }
+
+    // curl --data-binary sends application/x-www-form-urlencoded unless told otherwise.
+    const form = await call('PUT', `/v1/imports/${id}/file`, {
+      rawBody: 'email\na@x.io\n',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.status).toBe(422);
+    expect(form.body).toMatchObject({
+      error: {
+        code: 'unsupported_media_type',
+        details: [
+          expect.objectContaining({ pointer: 'content-type', message: expect.stringContaining('text/csv') }),
+        ],
+      },
+    });
+    const noFilePart = await call(
+      'PUT',
+      `/v1/imports/${id}/file`,
+      multipart(
+        '--IntakeBoundary\r\nContent-Disposition: form-data; name="notes"\r\n\r\nhello\r\n--IntakeBoundary--\r\n',
+      ),
+    );
+    expect(noFilePart.status).toBe(422);
+    expect(noFilePart.body).toMatchObject({
+      error: { code: 'validation_failed', details: [expect.objectContaining({ pointer: '/file' })] },
+    });
+    const noBoundary = await call('PUT', `/v1/imports/${id}/file`, {
+      rawBody: 'email\na@x.io\n',
+      headers: { 'content-type': 'multipart/form-data' },
+    });
+    expect(noBoundary.status).toBe(422);
+    expect(noBoundary.body).toMatchObject({ error: { code: 'invalid_multipart' } });
+    const notJson = await call('POST', `/v1/imports/${id}/actions`, {
+      rawBody: 'type=analyze',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body).toMatchObject({ error: { code: 'invalid_json' } });
+    // None of that touched the import: it still waits for its file.
+    expect((await call('GET', `/v1/imports/${id}`)).body).toMatchObject({ status: 'awaiting_upload' });
+
+    const csv = 'email,n\na@x.io,1\nb@x.io,2\nc@x.io,3\n';
+    // As a browser sends a form: a mixed-case boundary, which must be kept as it is.
+    const boundary = '----WebKitFormBoundary7MA4YWxkTrZu0gW';
+    const browserForm = await call(
+      'PUT',
+      `/v1/imports/${id}/file`,
+      multipart(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="people.csv"\r\n` +
+          `Content-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`,
+        boundary,
+      ),
+    );
+    expect(browserForm.status).toBe(202);
+    expect(await waitForStatus(id, ['ready'])).toMatchObject({ total_rows: 3 });
+    const again = await uploadDirect(id, csv);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'invalid_state' } });
+    const partsOnOnePiece = await call('POST', `/v1/imports/${id}/actions`, {
+      body: { type: 'analyze', parts: [{ part_number: 1, etag: '"x"' }] },
+    });
+    expect(partsOnOnePiece.status).toBe(422);
+    expect(partsOnOnePiece.body).toMatchObject({
+      error: { details: [expect.objectContaining({ pointer: '/parts' })] },
+    });
+    for (const cursor of ['abc', '0', '-1', '1.5']) {
+      const reply = await call('GET', `/v1/imports/${id}/rows?preview=true&cursor=${cursor}`);
+      expect([cursor, reply.status, reply.body]).toEqual([
+        cursor,
+        422,
+        { error: expect.objectContaining({ code: 'invalid_cursor' }) },
+      ]);
+    }
+    const page = await call<{ rows: RowView[]; next_cursor: string | null }>(
+      'GET',
+      `/v1/imports/${id}/rows?preview=true&limit=2`,
+    );
+    expect(page.body.rows.map((r) => r.row)).toEqual([1, 2]);
+    const rest = await call<{ rows: RowView[] }>(
+      'GET',
+      `/v1/imports/${id}/rows?preview=true&limit=2&cursor=${page.body.next_cursor}`,
+    );
+    expect(rest.body.rows.map((r) => [r.row, r.outcome])).toEqual([[3, 'created']]);
+  });
+});
+
 describe('CSV at scale', () => {
   it('imports 20,000 rows: counters, row results and people agree', async () => {
     const workspace = freshWorkspace('csv-20k');

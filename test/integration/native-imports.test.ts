@@ -3,6 +3,7 @@ import {
   call,
   createTenantKey,
   freshWorkspace,
+  peopleOf,
   type RowView as Row,
   runImport,
 } from '../helpers/http-client.js';
@@ -258,6 +259,25 @@ describe('Native API bad input', () => {
     expect((await call('GET', '/v1/imports/imp_missing')).status).toBe(404);
     expect((await call('GET', '/v1/imports/imp_missing/rows')).status).toBe(404);
     expect((await call('GET', '/v1/people/per_missing')).status).toBe(404);
+    for (const path of ['actions', 'actions/act_missing', 'results.csv', 'errors.csv']) {
+      const reply = await call('GET', `/v1/imports/imp_missing/${path}`);
+      expect([path, reply.status, reply.body]).toEqual([
+        path,
+        404,
+        {
+          error: expect.objectContaining({
+            code: 'not_found',
+            message: expect.stringContaining('imp_missing'),
+          }),
+        },
+      ]);
+    }
+    const { created } = await runImport(freshWorkspace('unknown-action'), [{ external_id: 'u-1' }]);
+    const action = await call('GET', `/v1/imports/${created.id}/actions/act_missing`);
+    expect(action.status).toBe(404);
+    expect(action.body).toMatchObject({
+      error: { code: 'not_found', message: "Action 'act_missing' not found" },
+    });
     const route = await call('GET', '/v1/nothing-here');
     expect(route.status).toBe(404);
     expect(route.body).toMatchObject({ error: { code: 'route_not_found' } });
@@ -288,6 +308,46 @@ describe('Authentication and tenants', () => {
       (await call('GET', '/v1/imports/imp_missing', { key: null, headers: { authorization: 'Bearer nope' } }))
         .status,
     ).toBe(401);
+  });
+
+  it("answers 404 to another tenant's actions, result files and upload, and changes nothing", async () => {
+    const otherKey = await createTenantKey(`intruder-${Date.now().toString(36)}`);
+    const workspace = freshWorkspace('guarded');
+    const { created, done } = await runImport(workspace, [{ external_id: 'g-1' }, { external_id: 'g-2' }]);
+    const actions = await call<{ actions: Body[] }>('GET', `/v1/imports/${created.id}/actions`);
+    const processId = actions.body.actions[0]?.id;
+    expect(actions.body.actions.map((a) => a.type)).toEqual(['process']);
+
+    for (const type of ['revert', 'cancel', 'retry_failed', 'process', 'analyze']) {
+      const reply = await call('POST', `/v1/imports/${created.id}/actions`, {
+        key: otherKey,
+        body: { type },
+      });
+      expect([type, reply.status, reply.body]).toEqual([
+        type,
+        404,
+        { error: expect.objectContaining({ code: 'not_found' }) },
+      ]);
+    }
+    for (const path of ['actions', `actions/${processId}`, 'results.csv', 'errors.csv']) {
+      const reply = await call('GET', `/v1/imports/${created.id}/${path}`, { key: otherKey });
+      expect([path, reply.status]).toEqual([path, 404]);
+    }
+    const upload = await call('PUT', `/v1/imports/${created.id}/file`, {
+      key: otherKey,
+      rawBody: 'external_id\ng-3\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(upload.status).toBe(404);
+
+    // The owner sees the import, its one action and its people as they were.
+    expect((await call('GET', `/v1/imports/${created.id}`)).body).toMatchObject({
+      status: 'completed',
+      counters: done.counters,
+    });
+    const after = await call<{ actions: Body[] }>('GET', `/v1/imports/${created.id}/actions`);
+    expect(after.body.actions.map((a) => a.id)).toEqual([processId]);
+    expect((await peopleOf(workspace)).map((p) => p.external_id).sort()).toEqual(['g-1', 'g-2']);
   });
 
   it("answers 404 to one tenant for another tenant's import, rows and people", async () => {
