@@ -144,6 +144,7 @@ describe('Fields API bad input', () => {
 
   it('answers 422 for a workspace name outside the pattern, and 400 for a body that is not JSON', async () => {
     const badWorkspace = await listFields('-bad');
+    const badWorkspaceCreate = await createField('-bad', { key: 'k', type: 'string' });
     const broken = await call('POST', fieldsPath(freshWorkspace('fields-bad')), {
       rawBody: '{"key": ',
       headers: { 'content-type': 'application/json' },
@@ -151,6 +152,8 @@ describe('Fields API bad input', () => {
 
     expect(badWorkspace.status).toBe(422);
     expect(pointers(badWorkspace)).toEqual(['/workspace']);
+    expect(badWorkspaceCreate.status).toBe(422);
+    expect(pointers(badWorkspaceCreate)).toEqual(['/workspace']);
     expect(broken.status).toBe(400);
     expect(broken.body).toMatchObject({ error: { code: 'invalid_json' } });
   });

@@ -457,6 +457,43 @@ describe('Learning Locker persona imports', () => {
       expectErrorBody(await call('GET', '/api/v2/personasImport?query=nope', { key }), 400);
       expectErrorBody(await call('GET', '/api/v2/personasImport?sort=owner', { key }), 400);
       expectErrorBody(await call('GET', '/api/v2/personasImport?limit=0', { key }), 400);
+      expectErrorBody(await call('GET', `/api/v2/personasImport/count?query=${query}`, { key }), 400);
+      expectErrorBody(await call('GET', '/api/v2/personasImport/count?query=nope', { key }), 400);
+    });
+
+    it.each([
+      'PUT',
+      'POST',
+    ])('updates a model with %s as with PATCH, and refuses a bad body: 400', async (method) => {
+      const created = await api.create({ title: 'before' });
+      const id = created.body._id;
+      await api.upload(id, 'Email,Team\nada@example.com,red\n');
+      const structure = { Email: column('Email', 'COLUMN_MBOX', '', 1), Team: column('Team', '') };
+
+      const changed = await call<Model>(method, `/api/v2/personasImport/${id}`, {
+        key,
+        body: { title: 'after', structure },
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({
+        title: 'after',
+        structure,
+        importStage: 'STAGE_CONFIGURE_FIELDS',
+      });
+
+      expectErrorBody(
+        await call(method, `/api/v2/personasImport/${id}`, { key, body: { title: 42, structure: 'x' } }),
+        400,
+      );
+      expectErrorBody(
+        await call(method, `/api/v2/personasImport/${id}`, {
+          key,
+          rawBody: '{"title":',
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+      );
+      expect((await api.get(id)).body).toMatchObject({ title: 'after', structure });
     });
 
     it('updates the title and the structure with PATCH, and ignores read-only fields', async () => {

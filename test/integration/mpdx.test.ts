@@ -449,6 +449,9 @@ describe('MPDX people bulk: requests refused as a whole', () => {
     expect(errors[0]).toMatchObject({ code: 'unsupported_media_type', source: { header: 'Content-Type' } });
     expectErrorDocument(withParameter, 415);
     expect(withCharset.status).toBe(200);
+    // A DELETE sent with no Content-Type at all (a client that thinks deletes have no body).
+    const deleteBare = await call('DELETE', BULK, { rawBody: JSON.stringify({ data: [] }) });
+    expect(expectErrorDocument(deleteBare, 415)[0]).toMatchObject({ code: 'unsupported_media_type' });
   });
 
   it('answers an empty data array with an empty array', async () => {

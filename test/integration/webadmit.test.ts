@@ -591,6 +591,15 @@ describe('WebAdmit program registration (native)', () => {
     ).toEqual(['/extra', '/program_id', '/user_identity_id']);
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toMatchObject({ error: { code: 'unauthorized' } });
+    const broken = await call('POST', '/v1/webadmit/programs', {
+      rawBody: '{"program_id": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body).toMatchObject({ error: { code: 'invalid_json' } });
+    const empty = await call('POST', '/v1/webadmit/programs', { rawBody: '' });
+    expect(empty.status).toBe(422);
+    expect(empty.body).toMatchObject({ error: { code: 'validation_failed' } });
   });
 });
 
