@@ -148,14 +148,22 @@ export interface BucketNotificationDefinition {
   queue: keyof typeof queues;
 }
 
+/**
+ * How long an import is kept: its item and row results (DynamoDB TTL, from the last write), and its
+ * uploaded file, chunks and result files (the bucket's lifecycle), so that analyzing it again,
+ * its preview, retry, revert and files work for as long as the import answers. The chunks hold
+ * the file's cells already, so keeping the upload as long keeps no other data.
+ */
+export const RETENTION_DAYS = 90;
+
 export const bucket = {
   id: 'Files',
   env: 'FILES_BUCKET',
   /** Objects under each prefix are deleted after this many days. */
   lifecycle: [
-    { prefix: 'uploads/', expirationDays: 7 },
-    { prefix: 'chunks/', expirationDays: 7 },
-    { prefix: 'results/', expirationDays: 30 },
+    { prefix: 'uploads/', expirationDays: RETENTION_DAYS },
+    { prefix: 'chunks/', expirationDays: RETENTION_DAYS },
+    { prefix: 'results/', expirationDays: RETENTION_DAYS },
   ],
   /**
    * In AWS, a CSV landing under `uploads/` starts its analysis: S3 sends the event to the analyze

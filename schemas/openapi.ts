@@ -1,6 +1,6 @@
 import { FIELD_TYPES } from '../functions/core/fields.js';
 import { limits } from '../functions/core/limits.js';
-import { IMPORT_STATUSES, ROW_OUTCOMES } from '../functions/core/types.js';
+import { IMPORT_STATUSES, type Review, ROW_OUTCOMES } from '../functions/core/types.js';
 import { fieldCreateSchema } from './field-create.schema.js';
 import { actionCreateSchema, importCreateSchema, workspaceSchema } from './import-create.schema.js';
 import { contactCreateSchema } from './mpdx.schema.js';
@@ -44,6 +44,22 @@ const counters = Object.fromEntries(
   ['processed', ...ROW_OUTCOMES].map((name) => [name, { type: 'integer' }]),
 );
 
+/** The review's counts, as `Review` in functions/core/types.ts has them. */
+const REVIEW_KEYS: readonly (keyof Review)[] = [
+  'rows',
+  'created',
+  'updated',
+  'unchanged',
+  'merged',
+  'deleted',
+  'skipped',
+  'invalid',
+  'ambiguous',
+  'superseded',
+  'conflict',
+  'unmatched_deletions',
+];
+
 const importSchema = {
   type: 'object',
   properties: {
@@ -55,11 +71,29 @@ const importSchema = {
     options: importCreateSchema.properties.options,
     total_rows: { type: 'integer' },
     counters: { type: 'object', properties: counters },
+    review: {
+      type: ['object', 'null'],
+      description: 'The predicted outcomes, once analyzed',
+      properties: Object.fromEntries([...REVIEW_KEYS].map((name) => [name, { type: 'integer' }])),
+    },
+    error: {
+      type: ['object', 'null'],
+      description: 'Why the import failed: a code, a message and, for invalid rows, their numbers',
+      properties: {
+        code: { type: 'string', examples: ['invalid_rows', 'empty_file', 'invalid_utf8'] },
+        message: { type: 'string' },
+        rows: { type: 'array', items: { type: 'integer' } },
+      },
+    },
     chunks: { type: 'object', properties: { total: { type: 'integer' }, done: { type: 'integer' } } },
+    action_id: { type: ['string', 'null'], description: 'The action running or last run' },
     created_at: { type: 'string', format: 'date-time' },
     updated_at: { type: 'string', format: 'date-time' },
     completed_at: { type: ['string', 'null'], format: 'date-time' },
-    links: { type: 'object', properties: { self: { type: 'string' }, rows: { type: 'string' } } },
+    links: {
+      type: 'object',
+      properties: { self: { type: 'string' }, rows: { type: 'string' }, actions: { type: 'string' } },
+    },
   },
 };
 
@@ -129,6 +163,7 @@ const rowSchema = {
   type: 'object',
   properties: {
     row: { type: 'integer', minimum: 1 },
+    line: { type: ['integer', 'null'], description: "A CSV row's line in the file" },
     outcome: { enum: ROW_OUTCOMES },
     person_id: { type: ['string', 'null'] },
     errors: {
@@ -155,7 +190,21 @@ const personSchema = {
     email: { type: ['string', 'null'] },
     first_name: { type: ['string', 'null'] },
     last_name: { type: ['string', 'null'] },
+    identifiers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          kind: { type: 'string' },
+          value: { type: 'string' },
+          home_page: { type: 'string' },
+          name: { type: 'string' },
+        },
+      },
+    },
+    profile: { type: 'object' },
     attributes: { type: 'object' },
+    contacts: { type: 'array', items: { type: 'string' } },
     version: { type: 'integer' },
     created_at: { type: 'string', format: 'date-time' },
     updated_in_db_at: { type: 'string', format: 'date-time' },
@@ -180,7 +229,8 @@ const queryParameters = (schema: { properties: Record<string, object>; required?
   Object.entries(schema.properties).map(([name, property]) => ({
     name,
     in: 'query',
-    required: name !== 'limit' && (schema.required ?? []).includes(name),
+    // Listed as required only so validation fills in its default: a client may leave it out.
+    required: (schema.required ?? []).includes(name) && !('default' in property),
     schema: property,
   }));
 
@@ -280,7 +330,7 @@ export const openApiDocument = {
     '/v1/imports/{id}/results.csv': {
       get: {
         summary:
-          'The results file (row, line, outcome, person_id, errors): a 303 to a short-lived download link',
+          'The results file (row, line, outcome, person_id, errors): a 303 to a short-lived download link; 409 not_finished while the import runs, no_result_files when it ended before it had rows',
         parameters: [idParameter],
         responses: { '303': { description: 'See the download link in Location' }, ...errors(401, 404, 409) },
       },
@@ -288,7 +338,7 @@ export const openApiDocument = {
     '/v1/imports/{id}/errors.csv': {
       get: {
         summary:
-          'The error file: the original rows that did not apply, plus an errors column; formulas neutralized. A 303 to a download link',
+          'The error file: the original rows that did not apply, plus an errors column; formulas neutralized. A 303 to a download link; 409 not_finished while the import runs, no_result_files when it ended before it had rows',
         parameters: [idParameter],
         responses: { '303': { description: 'See the download link in Location' }, ...errors(401, 404, 409) },
       },
@@ -296,11 +346,15 @@ export const openApiDocument = {
     '/v1/imports/{id}/actions': {
       post: {
         summary:
-          'Act on an import: analyze (an uploaded CSV; assembles a file uploaded in parts; 409 upload_missing or upload_incomplete naming the missing parts), process (a ready import), cancel (an unfinished one), retry_failed (failed and unprocessed rows), revert (a completed one)',
+          'Act on an import: analyze (an uploaded CSV; assembles a file uploaded in parts; 409 upload_missing or upload_incomplete naming the missing parts), process (a ready import; 409 invalid_rows when rows are invalid without skip_invalid, and the import fails), cancel (an unfinished one), retry_failed (failed and unprocessed rows), revert (a completed one)',
         parameters: [idParameter],
         requestBody: { required: true, content: json(actionCreateSchema) },
         responses: {
-          '202': { description: 'Accepted; poll the action or the import', content: json(actionSchema) },
+          '202': {
+            description:
+              'Accepted: for analyze, the import (poll it for ready); for the others, the action, also at its Location',
+            content: json({ oneOf: [importSchema, actionSchema] }),
+          },
           ...errors(400, 401, 404, 409, 422),
         },
       },

@@ -1,3 +1,4 @@
+import { RETENTION_DAYS } from '../../lib/resources.js';
 import { ValidationError } from '../core/errors.js';
 import type { ResultSlot } from '../core/ports.js';
 
@@ -47,6 +48,6 @@ export const cursors = {
 };
 
 /** Items expire this long after they are written (row results and imports). */
-export const RETENTION_SECONDS = 90 * 24 * 3600;
+export const RETENTION_SECONDS = RETENTION_DAYS * 24 * 3600;
 export const expiresAt = (nowIso: string): number =>
   Math.floor(Date.parse(nowIso) / 1000) + RETENTION_SECONDS;

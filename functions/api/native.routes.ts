@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js
 import type { PeopleStore, ResultFiles } from '../core/ports.js';
 import { findPeople, getImport, getPerson, listRowResults, previewRows } from '../core/queries.js';
 import { type Structure, structureShapeProblems } from '../core/structure.js';
+import { FINAL_STATUSES } from '../core/types.js';
 import { type HttpEvent, type HttpResult, json, jsonBody, pathParam, queryOf, rawBodyBytes } from './http.js';
 import type { TenantContext } from './middleware.js';
 import { parseMultipart } from './multipart.js';
@@ -86,6 +87,13 @@ export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
     (name: 'results' | 'errors'): Handler =>
     async (event, { tenant }) => {
       const item = await getImport(deps.imports, tenant.id, pathParam(event, 'id'));
+      if (item.files === null && FINAL_STATUSES.includes(item.status)) {
+        const why = item.error ? ` (${item.error.code}: ${item.error.message})` : '';
+        throw new ConflictError(
+          `Import ${item.id} ended ${item.status} before it had rows to report${why}; it has no result files`,
+          'no_result_files',
+        );
+      }
       if (item.files === null) {
         throw new ConflictError(
           `Import ${item.id} is ${item.status}; its files are written when it finishes`,

@@ -1,6 +1,15 @@
 import { ConflictError, NotFoundError } from './errors.js';
 import type { FieldStore } from './fields.js';
-import type { ChunkStore, Clock, IdGenerator, ImportStore, PeopleStore, WorkQueue } from './ports.js';
+import type {
+  ChunkStore,
+  Clock,
+  IdGenerator,
+  ImportStore,
+  PeopleStore,
+  ResultFiles,
+  WorkQueue,
+} from './ports.js';
+import { writeResultFiles } from './result-files.js';
 import {
   type Action,
   type ActionType,
@@ -16,6 +25,7 @@ export interface ActionDeps {
   people: PeopleStore;
   fields: FieldStore;
   queue: WorkQueue;
+  files: ResultFiles;
   clock: Clock;
   actionIds: IdGenerator;
   personIds: IdGenerator;
@@ -63,6 +73,8 @@ export async function startProcessing(
   const invalid = item.review?.invalid ?? 0;
   if (invalid > 0 && !item.options.skip_invalid) {
     const rows = await invalidRows(deps, item, 100);
+    // Nothing applied: the error file is every row, the invalid ones with their errors, to fix and send again.
+    const files = await writeResultFiles(deps, item);
     await deps.imports.update(
       item.tenant_id,
       item.id,
@@ -77,6 +89,7 @@ export async function startProcessing(
           message: `${invalid} row(s) are invalid (rows ${rows.slice(0, 10).join(', ')}${invalid > 10 ? ', ...' : ''}); nothing was imported. Fix them, or process with skip_invalid to skip them`,
           rows,
         },
+        files,
         completed_at: now,
       },
       now,

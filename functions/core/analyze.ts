@@ -7,7 +7,15 @@ import { LastRowIndex } from './identity-index.js';
 import { limits } from './limits.js';
 import { pointedAt } from './matched.js';
 import { normalizeRow } from './normalize-row.js';
-import type { ChunkStore, Clock, IdGenerator, ImportStore, PeopleStore, WorkQueue } from './ports.js';
+import type {
+  ChunkStore,
+  Clock,
+  IdGenerator,
+  ImportStore,
+  PeopleStore,
+  ResultFiles,
+  WorkQueue,
+} from './ports.js';
 import { cellMapper, checkStructure, matchOrder, proposeStructure, type Structure } from './structure.js';
 import type { ChunkRef, ChunkRow, Import, Review, RowError, RowInput } from './types.js';
 
@@ -50,6 +58,7 @@ export interface AnalyzeDeps {
   fields: FieldStore;
   people: PeopleStore;
   queue: WorkQueue;
+  files: ResultFiles;
   source: SourceReader;
   clock: Clock;
   actionIds: IdGenerator;
@@ -160,6 +169,7 @@ export async function analyzeImport(
         options: item.options,
       };
       await deps.imports.update(item.tenant_id, item.id, ['analyzing'], shape, deps.clock.now());
+      Object.assign(item, shape);
     }
     const mapCells = cellMapper(structure ?? {});
     for await (const raw of source.rows) {

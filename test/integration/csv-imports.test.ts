@@ -246,6 +246,66 @@ describe('CSV imports', () => {
     ]);
   });
 
+  it('writes files for an import that failed on invalid rows: every row, the invalid ones with their errors', async () => {
+    const workspace = freshWorkspace('csv-failed-files');
+    const created = await createCsv(workspace);
+    await uploadDirect(created.id, 'email,note\nok@x.io,fine\nbad,=1+1\nalso@x.io,more\n');
+    const failed = await waitForImport(created.id as string);
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'invalid_rows', rows: [2] } });
+
+    const results = await download(created.id, 'results');
+    const errors = await download(created.id, 'errors');
+
+    expect(results.text.split('\r\n').filter(Boolean)).toEqual([
+      'row,line,outcome,person_id,errors',
+      '1,2,unprocessed,,',
+      "2,3,unprocessed,,email: 'bad' is not an email address",
+      '3,4,unprocessed,,',
+    ]);
+    // The whole file again, fixable in place and sent as a new import.
+    expect(errors.text.split('\r\n').filter(Boolean)).toEqual([
+      'email,note,errors',
+      'ok@x.io,fine,',
+      "bad,'=1+1,email: 'bad' is not an email address",
+      'also@x.io,more,',
+    ]);
+    expect(await peopleOf(workspace)).toEqual([]);
+  });
+
+  it('answers 409 no_result_files for an import that ended before it had rows', async () => {
+    const workspace = freshWorkspace('csv-no-files');
+    const refused = await createCsv(workspace);
+    await uploadDirect(refused.id, '');
+    expect(await waitForImport(refused.id as string)).toMatchObject({
+      status: 'failed',
+      error: { code: 'empty_file' },
+    });
+    const cancelled = await createCsv(workspace);
+    expect((await act(cancelled.id, 'cancel')).status).toBe(202);
+
+    for (const [id, status] of [
+      [refused.id, 'failed'],
+      [cancelled.id, 'cancelled'],
+    ]) {
+      for (const name of ['results', 'errors']) {
+        const reply = await call('GET', `/v1/imports/${id}/${name}.csv`);
+        expect([status, name, reply.status, reply.body]).toEqual([
+          status,
+          name,
+          409,
+          {
+            error: expect.objectContaining({
+              code: 'no_result_files',
+              message: expect.stringContaining(`ended ${status}`),
+            }),
+          },
+        ]);
+      }
+    }
+    const reason = await call('GET', `/v1/imports/${refused.id}/errors.csv`);
+    expect((reason.body.error as Body).message).toContain('empty_file');
+  });
+
   it('answers bad CSV requests with the reason', async () => {
     const workspace = freshWorkspace('csv-bad');
     const withRecords = await call('POST', '/v1/imports', {
