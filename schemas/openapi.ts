@@ -1,6 +1,6 @@
 import { FIELD_TYPES } from '../functions/core/fields.js';
 import { limits } from '../functions/core/limits.js';
-import { IMPORT_STATUSES, type Review, ROW_OUTCOMES } from '../functions/core/types.js';
+import { IMPORT_STATUSES, REVIEW_KEYS, ROW_OUTCOMES } from '../functions/core/types.js';
 import { fieldCreateSchema } from './field-create.schema.js';
 import { actionCreateSchema, importCreateSchema, workspaceSchema } from './import-create.schema.js';
 import { contactCreateSchema } from './mpdx.schema.js';
@@ -44,22 +44,6 @@ const counters = Object.fromEntries(
   ['processed', ...ROW_OUTCOMES].map((name) => [name, { type: 'integer' }]),
 );
 
-/** The review's counts, as `Review` in functions/core/types.ts has them. */
-const REVIEW_KEYS: readonly (keyof Review)[] = [
-  'rows',
-  'created',
-  'updated',
-  'unchanged',
-  'merged',
-  'deleted',
-  'skipped',
-  'invalid',
-  'ambiguous',
-  'superseded',
-  'conflict',
-  'unmatched_deletions',
-];
-
 const importSchema = {
   type: 'object',
   properties: {
@@ -74,7 +58,7 @@ const importSchema = {
     review: {
       type: ['object', 'null'],
       description: 'The predicted outcomes, once analyzed',
-      properties: Object.fromEntries([...REVIEW_KEYS].map((name) => [name, { type: 'integer' }])),
+      properties: Object.fromEntries(REVIEW_KEYS.map((name) => [name, { type: 'integer' }])),
     },
     error: {
       type: ['object', 'null'],

@@ -17,7 +17,15 @@ import type {
   WorkQueue,
 } from './ports.js';
 import { cellMapper, checkStructure, matchOrder, proposeStructure, type Structure } from './structure.js';
-import type { ChunkRef, ChunkRow, Import, Review, RowError, RowInput } from './types.js';
+import {
+  type ChunkRef,
+  type ChunkRow,
+  emptyReview,
+  type Import,
+  type Review,
+  type RowError,
+  type RowInput,
+} from './types.js';
 
 /** A row as a source yields it: an engine input already (JSON surfaces), or cells to map (CSV). */
 export interface RawRow {
@@ -220,20 +228,7 @@ async function reviewChunks(
   index: LastRowIndex,
   chunkRef: (chunk: number) => ChunkRef,
 ): Promise<Review> {
-  const review: Review = {
-    rows: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    merged: 0,
-    deleted: 0,
-    skipped: 0,
-    invalid: 0,
-    ambiguous: 0,
-    superseded: 0,
-    conflict: 0,
-    unmatched_deletions: 0,
-  };
+  const review = emptyReview();
   const matched = new Set<string>();
   // The chunks that later rows come from, when they supersede earlier ones: the last few read.
   const cache = new Map<number, ChunkRow[]>();

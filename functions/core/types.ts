@@ -150,21 +150,26 @@ export interface ImportOptions {
   supersede: 'person' | 'attribute';
 }
 
-export interface Review {
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  merged: number;
-  deleted: number;
-  skipped: number;
-  invalid: number;
-  ambiguous: number;
-  superseded: number;
-  conflict: number;
+/** The review's counts: rows, each predicted outcome, and what else the analysis found. */
+export const REVIEW_KEYS = [
+  'rows',
+  'created',
+  'updated',
+  'unchanged',
+  'merged',
+  'deleted',
+  'skipped',
+  'invalid',
+  'ambiguous',
+  'superseded',
+  'conflict',
   /** People `delete_unmatched` would delete. */
-  unmatched_deletions: number;
-}
+  'unmatched_deletions',
+] as const;
+export type Review = Record<(typeof REVIEW_KEYS)[number], number>;
+
+/** A review with every count at zero. */
+export const emptyReview = (): Review => Object.fromEntries(REVIEW_KEYS.map((key) => [key, 0])) as Review;
 
 export interface ImportError {
   code: string;
