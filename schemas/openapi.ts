@@ -1,11 +1,11 @@
 import { FIELD_TYPES } from '../functions/core/fields.js';
 import { limits } from '../functions/core/limits.js';
 import { IMPORT_STATUSES, REVIEW_KEYS, ROW_OUTCOMES } from '../functions/core/types.js';
+import { contactCreateSchema } from '../functions/surfaces/mpdx/schema.js';
+import { webadmitProgramSchema } from '../functions/surfaces/webadmit/schema.js';
 import { fieldCreateSchema } from './field-create.schema.js';
 import { actionCreateSchema, importCreateSchema, workspaceSchema } from './import-create.schema.js';
-import { contactCreateSchema } from './mpdx.schema.js';
 import { peopleQuerySchema, rowsQuerySchema } from './queries.schema.js';
-import { webadmitProgramSchema } from './webadmit.schema.js';
 
 /**
  * The native API's OpenAPI 3.1 document, built from the same JSON Schemas that validate requests.

@@ -1,8 +1,19 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { IntakeError, ValidationError } from '../core/errors.js';
+import type { Route } from '@middy/http-router';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Tenant } from '../core/auth.js';
+import { MalformedJsonError, ValidationError } from '../core/errors.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** The Lambda context once `authenticate` has resolved the API key. */
+export interface TenantContext extends Context {
+  tenant: Tenant;
+}
+
+/** One route handler: every surface's routes have this shape. */
+export type Handler = (event: HttpEvent, context: TenantContext) => Promise<HttpResult>;
+export type HttpRoute = { method: Route<HttpEvent, HttpResult>['method']; path: string; handler: Handler };
 
 export const json = (
   statusCode: number,
@@ -27,13 +38,6 @@ export const rawBodyBytes = (event: HttpEvent): Buffer =>
   event.body === undefined
     ? Buffer.alloc(0)
     : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-
-export class MalformedJsonError extends IntakeError {
-  constructor(detail: string) {
-    super(`The request body is not valid JSON: ${detail}`, 'invalid_json');
-    this.name = 'MalformedJsonError';
-  }
-}
 
 export function jsonBody(event: HttpEvent): unknown {
   const text = rawBody(event);

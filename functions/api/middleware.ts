@@ -1,19 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
-import type { Context } from 'aws-lambda';
 import { apiKeyFrom, hashApiKey, type Tenant, type TenantStore } from '../core/auth.js';
 import {
   AuthenticationError,
   ConflictError,
   IntakeError,
+  MalformedJsonError,
   NotFoundError,
   ValidationError,
 } from '../core/errors.js';
-import { type HttpEvent, type HttpResult, json, MalformedJsonError } from './http.js';
-
-export interface TenantContext extends Context {
-  tenant: Tenant;
-}
+import { type HttpEvent, type HttpResult, json, type TenantContext } from './http.js';
 
 const PUBLIC_PATHS = new Set(['/health']);
 const CACHE_MS = 60_000;

@@ -1,5 +1,5 @@
+import type { HttpRoute } from './http.js';
 import type { SurfaceErrorFormat } from './middleware.js';
-import type { HttpRoute } from './native.routes.js';
 
 /**
  * A compatible API surface (RedJade, WebAdmit, MPDX, Learning Locker): its routes, which translate

@@ -48,3 +48,11 @@ export class ConflictError extends IntakeError {
     this.name = 'ConflictError';
   }
 }
+
+/** A request body that does not parse as JSON. */
+export class MalformedJsonError extends IntakeError {
+  constructor(detail: string) {
+    super(`The request body is not valid JSON: ${detail}`, 'invalid_json');
+    this.name = 'MalformedJsonError';
+  }
+}

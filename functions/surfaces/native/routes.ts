@@ -1,0 +1,189 @@
+import {
+  type Handler,
+  type HttpRoute,
+  json,
+  jsonBody,
+  pathParam,
+  queryOf,
+  rawBodyBytes,
+} from '../../api/http.js';
+import { parseMultipart } from '../../api/multipart.js';
+import { validate, validators } from '../../api/validation.js';
+import { type ActionDeps, requestAction } from '../../core/actions.js';
+import {
+  type CreateImportDeps,
+  createCsvImport,
+  createJsonImport,
+  startAnalysis,
+  uploadFile,
+} from '../../core/create-import.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
+import type { PeopleStore, ResultFiles } from '../../core/ports.js';
+import { findPeople, getImport, getPerson, listRowResults, previewRows } from '../../core/queries.js';
+import { type Structure, structureShapeProblems } from '../../core/structure.js';
+import { FINAL_STATUSES } from '../../core/types.js';
+import { recordToInput } from './mapping.js';
+import {
+  presentAction,
+  presentImport,
+  presentPeople,
+  presentPerson,
+  presentPreview,
+  presentRows,
+} from './presenters.js';
+
+export interface NativeDeps extends CreateImportDeps, ActionDeps {
+  people: PeopleStore;
+  files: ResultFiles;
+}
+
+/** The native API: thin handlers that validate, call one use case and present the result. */
+export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
+  const createImport: Handler = async (event, { tenant }) => {
+    const body = validate(validators.importCreate, jsonBody(event), 'import');
+    const common = { tenantId: tenant.id, workspace: body.workspace, options: body.options };
+    if (body.format === 'csv') {
+      const structure = body.structure as Structure | undefined;
+      const problems = structure ? structureShapeProblems(structure) : [];
+      if (problems.length > 0)
+        throw new ValidationError(`The structure is invalid (${problems.length} problem(s))`, problems);
+      const { item, upload } = await createCsvImport(deps, {
+        ...common,
+        ...(structure ? { structure } : {}),
+        ...(body.delimiter ? { delimiter: body.delimiter } : {}),
+        ...(body.size !== undefined ? { size: body.size } : {}),
+      });
+      return json(201, { ...presentImport(item), upload }, { location: `/v1/imports/${item.id}` });
+    }
+    const created = await createJsonImport(deps, {
+      ...common,
+      rows: (body.records ?? []).map(recordToInput),
+    });
+    return json(201, presentImport(created), { location: `/v1/imports/${created.id}` });
+  };
+
+  const uploadCsv: Handler = async (event, { tenant }) => {
+    // The media type ignores case; a multipart boundary does not (browsers send mixed-case ones).
+    const contentType = event.headers?.['content-type'] ?? '';
+    const mediaType = contentType.toLowerCase();
+    const raw = rawBodyBytes(event);
+    let file: Uint8Array;
+    if (mediaType.startsWith('multipart/form-data')) {
+      const form = await parseMultipart(raw, contentType);
+      const part = form.files.file;
+      if (!part)
+        throw new ValidationError('The form has no file part', [
+          { pointer: '/file', message: 'is required' },
+        ]);
+      file = part.data;
+    } else if (mediaType.startsWith('text/csv') || mediaType.startsWith('application/octet-stream')) {
+      file = raw;
+    } else {
+      const message = 'send the file as text/csv, or as multipart/form-data with a part named "file"';
+      throw new ValidationError(message, [{ pointer: 'content-type', message }], 'unsupported_media_type');
+    }
+    const item = await uploadFile(deps, tenant.id, pathParam(event, 'id'), file);
+    return json(202, presentImport(item));
+  };
+
+  const resultFile =
+    (name: 'results' | 'errors'): Handler =>
+    async (event, { tenant }) => {
+      const item = await getImport(deps.imports, tenant.id, pathParam(event, 'id'));
+      if (item.files === null && FINAL_STATUSES.includes(item.status)) {
+        const why = item.error ? ` (${item.error.code}: ${item.error.message})` : '';
+        throw new ConflictError(
+          `Import ${item.id} ended ${item.status} before it had rows to report${why}; it has no result files`,
+          'no_result_files',
+        );
+      }
+      if (item.files === null) {
+        throw new ConflictError(
+          `Import ${item.id} is ${item.status}; its files are written when it finishes`,
+          'not_finished',
+        );
+      }
+      const url = await deps.files.downloadUrl(item.files[name], `${item.id}-${name}.csv`);
+      return { statusCode: 303, headers: { location: url }, body: '' };
+    };
+
+  const showImport: Handler = async (event, { tenant }) =>
+    json(200, presentImport(await getImport(deps.imports, tenant.id, pathParam(event, 'id'))));
+
+  const listRows: Handler = async (event, { tenant }) => {
+    const { preview, ...query } = validate(validators.rowsQuery, queryOf(event), 'query string');
+    const id = pathParam(event, 'id');
+    if (preview)
+      return json(200, presentPreview(await previewRows(deps.imports, deps.chunks, tenant.id, id, query)));
+    return json(200, presentRows(await listRowResults(deps.imports, tenant.id, id, query)));
+  };
+
+  const createAction: Handler = async (event, { tenant }) => {
+    const body = validate(validators.actionCreate, jsonBody(event), 'action');
+    const id = pathParam(event, 'id');
+    if (body.type === 'analyze') {
+      return json(
+        202,
+        presentImport(await startAnalysis(deps, await getImport(deps.imports, tenant.id, id), body.parts)),
+      );
+    }
+    const action = await requestAction(deps, tenant.id, id, body.type);
+    return json(202, presentAction(action), {
+      location: `/v1/imports/${action.import_id}/actions/${action.id}`,
+    });
+  };
+
+  const listActions: Handler = async (event, { tenant }) => {
+    const item = await getImport(deps.imports, tenant.id, pathParam(event, 'id'));
+    return json(200, { actions: (await deps.imports.listActions(tenant.id, item.id)).map(presentAction) });
+  };
+
+  const showAction: Handler = async (event, { tenant }) => {
+    const id = pathParam(event, 'id');
+    const actionId = pathParam(event, 'action_id');
+    const action = await deps.imports.getAction(tenant.id, id, actionId);
+    if (action === null) {
+      await getImport(deps.imports, tenant.id, id); // an unknown import is named as such
+      throw new NotFoundError('Action', actionId);
+    }
+    return json(200, presentAction(action));
+  };
+
+  const showPerson: Handler = async (event, { tenant }) =>
+    json(200, presentPerson(await getPerson(deps.people, tenant.id, pathParam(event, 'id'))));
+
+  const listPeople: Handler = async (event, { tenant }) => {
+    const query = validate(validators.peopleQuery, queryOf(event), 'query string');
+    if (query.email !== undefined && query.external_id !== undefined) {
+      const message = 'give email or external_id, not both';
+      throw new ValidationError(message, [{ pointer: '/external_id', message }]);
+    }
+    const identifier =
+      query.email !== undefined
+        ? { kind: 'email' as const, value: query.email }
+        : query.external_id !== undefined
+          ? { kind: 'external_id' as const, value: query.external_id }
+          : undefined;
+    const page = await findPeople(deps.people, tenant.id, {
+      workspace: query.workspace,
+      identifier,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+    return json(200, presentPeople(page));
+  };
+
+  return [
+    { method: 'POST', path: '/v1/imports', handler: createImport },
+    { method: 'GET', path: '/v1/imports/{id}', handler: showImport },
+    { method: 'GET', path: '/v1/imports/{id}/rows', handler: listRows },
+    { method: 'PUT', path: '/v1/imports/{id}/file', handler: uploadCsv },
+    { method: 'GET', path: '/v1/imports/{id}/results.csv', handler: resultFile('results') },
+    { method: 'GET', path: '/v1/imports/{id}/errors.csv', handler: resultFile('errors') },
+    { method: 'POST', path: '/v1/imports/{id}/actions', handler: createAction },
+    { method: 'GET', path: '/v1/imports/{id}/actions', handler: listActions },
+    { method: 'GET', path: '/v1/imports/{id}/actions/{action_id}', handler: showAction },
+    { method: 'GET', path: '/v1/people', handler: listPeople },
+    { method: 'GET', path: '/v1/people/{id}', handler: showPerson },
+  ];
+}
