@@ -71,15 +71,19 @@ export function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEven
   };
 }
 
+/**
+ * The request body, or null when it is over `limit`. An oversized body is still read to its end
+ * (and dropped), so the connection can carry the client's next request: one left half-read stalls
+ * a keep-alive client until the socket times out.
+ */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const part of req) {
     size += (part as Buffer).length;
-    if (size > limit) return null;
-    parts.push(part as Buffer);
+    if (size <= limit) parts.push(part as Buffer);
   }
-  return Buffer.concat(parts);
+  return size > limit ? null : Buffer.concat(parts);
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {

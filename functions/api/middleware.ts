@@ -5,7 +5,7 @@ import {
   AuthenticationError,
   ConflictError,
   IntakeError,
-  MalformedJsonError,
+  MalformedBodyError,
   NotFoundError,
   ValidationError,
 } from '../core/errors.js';
@@ -48,7 +48,7 @@ const httpErrorStatus = (error: unknown): number | undefined => {
 
 const statusOf = (error: IntakeError): number => {
   if (error instanceof ValidationError) return 422;
-  if (error instanceof MalformedJsonError) return 400;
+  if (error instanceof MalformedBodyError) return 400;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof AuthenticationError) return 401;
   if (error instanceof ConflictError) return 409;

@@ -1,13 +1,12 @@
 import Busboy from 'busboy';
-import { ValidationError } from '../core/errors.js';
+import { MalformedBodyError } from '../core/errors.js';
 
 export interface MultipartForm {
   fields: Record<string, string>;
   files: Record<string, { filename: string; contentType: string; data: Buffer }>;
 }
 
-const invalid = (message: string) =>
-  new ValidationError(message, [{ pointer: '/', message }], 'invalid_multipart');
+const invalid = (message: string) => new MalformedBodyError(message, 'invalid_multipart');
 
 /** Parses a `multipart/form-data` body (already in memory: API Gateway bodies are at most 10 MB). */
 export function parseMultipart(body: Buffer, contentType: string): Promise<MultipartForm> {
@@ -27,8 +26,12 @@ export function parseMultipart(body: Buffer, contentType: string): Promise<Multi
     parser.on('field', (name, value) => {
       form.fields[name] = value;
     });
+    const unreadable = (error: Error) =>
+      reject(invalid(`The multipart body cannot be read: ${error.message}`));
     parser.on('file', (name, stream, info) => {
       const parts: Buffer[] = [];
+      // A truncated body fails the file's stream too: an 'error' with no listener would end the process.
+      stream.on('error', unreadable);
       stream.on('data', (part: Buffer) => parts.push(part));
       stream.on('end', () => {
         form.files[name] = {
@@ -38,9 +41,7 @@ export function parseMultipart(body: Buffer, contentType: string): Promise<Multi
         };
       });
     });
-    parser.on('error', (error: Error) =>
-      reject(invalid(`The multipart body cannot be read: ${error.message}`)),
-    );
+    parser.on('error', unreadable);
     parser.on('close', () => resolve(form));
     parser.end(body);
   });

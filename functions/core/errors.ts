@@ -49,8 +49,16 @@ export class ConflictError extends IntakeError {
   }
 }
 
+/** A request body that cannot be parsed at all (answered 400, before any validation). */
+export class MalformedBodyError extends IntakeError {
+  constructor(message: string, code: string) {
+    super(message, code);
+    this.name = 'MalformedBodyError';
+  }
+}
+
 /** A request body that does not parse as JSON. */
-export class MalformedJsonError extends IntakeError {
+export class MalformedJsonError extends MalformedBodyError {
   constructor(detail: string) {
     super(`The request body is not valid JSON: ${detail}`, 'invalid_json');
     this.name = 'MalformedJsonError';

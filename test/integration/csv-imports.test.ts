@@ -400,7 +400,7 @@ describe('CSV upload, preview and download errors', () => {
       rawBody: 'email\na@x.io\n',
       headers: { 'content-type': 'multipart/form-data' },
     });
-    expect(noBoundary.status).toBe(422);
+    expect(noBoundary.status).toBe(400);
     expect(noBoundary.body).toMatchObject({ error: { code: 'invalid_multipart' } });
     const notJson = await call('POST', `/v1/imports/${id}/actions`, {
       rawBody: 'type=analyze',
