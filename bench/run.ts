@@ -37,7 +37,7 @@ import Papa from 'papaparse';
 import { PARALLEL_GETS } from '../functions/adapters/dynamo-batch.js';
 import { keys } from '../functions/adapters/keys.js';
 import { REVIEW_CONCURRENCY } from '../functions/core/analyze.js';
-import { tables, workers } from '../lib/resources.js';
+import { tables, workers } from '../functions/resources.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoTenantStore } from '../functions/adapters/dynamo-tenant.store.js';
 import { grantApiKey } from '../functions/core/tenants.js';
-import { tables } from '../lib/resources.js';
+import { tables } from '../functions/resources.js';
 
 // The local runtime runs on Node 20; Lambda runs Node 22, so the SDK's Node-version notice is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

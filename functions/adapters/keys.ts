@@ -1,4 +1,4 @@
-import { RETENTION_DAYS } from '../../lib/resources.js';
+import { RETENTION_DAYS } from '../resources.js';
 import { ValidationError } from '../core/errors.js';
 import type { ResultSlot } from '../core/ports.js';
 
