@@ -14,6 +14,7 @@ import { rawAtomic, rawItems, rawLookups, rawParse, rawWrite } from './baselines
 import { writeCsv } from './csv-generator.js';
 import { analyzeInChild, api, capacity, startRuntime, upload, waitFor } from './runtime-client.js';
 
+// This machine may run Node 20 (package.json engines) while Lambda runs 22: the SDK's notice about it is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const BIG = process.env.BENCH_BIG === '1';

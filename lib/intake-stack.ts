@@ -120,7 +120,6 @@ export class IntakeStack extends Stack {
     // Workers: each consumes its queue; its other permissions are listed per worker below, so a new
     // worker in resources.ts does not compile until someone decides what it may touch.
     const workerGrants: Record<WorkerKey, (fn: NodejsFunction) => void> = {
-      // Analysis reads the upload, writes chunks and the review, reads people, and queues processing.
       // Dead letters: rows become unprocessed (results in jobs), finalization may write result files.
       processDeadLetter: (fn) => {
         this.grantTable(fn, this.tables.jobs, 'readWrite');
@@ -131,6 +130,7 @@ export class IntakeStack extends Stack {
       analyzeDeadLetter: (fn) => {
         this.grantTable(fn, this.tables.jobs, 'readWrite');
       },
+      // Analysis reads the upload, writes chunks and the review, reads people, and queues processing.
       analyze: (fn) => {
         this.grantTable(fn, this.tables.jobs, 'readWrite');
         this.grantTable(fn, this.tables.people, 'read');
