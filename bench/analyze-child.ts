@@ -1,6 +1,7 @@
 /**
  * Runs one analysis in a process of its own, so its peak memory is the analysis's alone:
- * `tsx bench/analyze-child.ts <tenant> <importId>` with the runtime's environment. Prints JSON.
+ * `node <bundle> <tenant> <importId> [parts JSON]` with the runtime's environment, where the bundle
+ * is this file built by esbuild (bench/runtime-client.ts). Prints JSON.
  */
 import { createAwsClients } from '../functions/adapters/aws-clients.js';
 import { createStores } from '../functions/adapters/stores.js';

@@ -1,446 +1,29 @@
 /**
  * `npm run bench`: imports a generated CSV end to end through the local runtime and measures, in
- * the same run on the same machine, the baselines it is compared with:
- *   - a raw papaparse streaming parse of the same file        (baseline for analysis)
- *   - raw BatchWriteItem of as many person items, same concurrency (baseline for import)
- * and the ceilings those ratios have on this machine: raw BatchGetItem of the lookups the review
- * needs, and the items an import must write, raw (BatchWriteItem) and atomic (TransactWriteItems).
+ * the same run on the same machine, the baselines it is compared with (bench/baselines.ts): a raw
+ * streaming parse of the same file for the analysis, raw BatchWriteItem of as many person items for
+ * the import, and the ceilings those ratios have on this machine.
  * Prints ratios (this machine is shared: absolute times swing, ratios much less) and writes JSON.
  *   BENCH_ROWS (default 50,000): two identifiers, three attributes; half the rows match people
  *   created beforehand. BENCH_BIG=1 also measures analysis memory on a 1,000,000-row file.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
-  BatchWriteItemCommand,
-  DynamoDBClient,
-  TransactWriteItemsCommand,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
-import { build } from 'esbuild';
-import Papa from 'papaparse';
-import { PARALLEL_GETS } from '../functions/adapters/dynamo-batch.js';
-import { keys } from '../functions/adapters/keys.js';
-import { REVIEW_CONCURRENCY } from '../functions/core/analyze.js';
-import { tables, workers } from '../lib/resources.js';
+import { join } from 'node:path';
+import { rawAtomic, rawItems, rawLookups, rawParse, rawWrite } from './baselines.js';
+import { writeCsv } from './csv-generator.js';
+import { analyzeInChild, api, capacity, startRuntime, upload, waitFor } from './runtime-client.js';
 
+// This machine may run Node 20 (package.json engines) while Lambda runs 22: the SDK's notice about it is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const BIG = process.env.BENCH_BIG === '1';
 /** With BENCH_BIG: also import the 1,000,000-row file (about an hour on a 2-core machine). */
 const BIG_IMPORT = BIG && process.env.BENCH_BIG_IMPORT === '1';
-const KEY = 'ik_bench_key_0123456789';
-/** The tenant the local runtime seeds for its dev key. */
-const TENANT = 'dev';
-/** BatchGetItem requests the review has in flight: chunks reviewed at once, each a few requests. */
-const REVIEW_GETS_IN_FLIGHT = REVIEW_CONCURRENCY * PARALLEL_GETS;
-const stateFile = resolve(`.local/bench-runtime-${process.pid}.json`);
 const work = join(tmpdir(), `intake-bench-${process.pid}`);
 mkdirSync(work, { recursive: true });
 
-type State = { url: string; env: Record<string, string> };
-
-async function startRuntime(): Promise<{ child: ChildProcess; state: State }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      INTAKE_DEV_API_KEY: KEY,
-      INTAKE_STATE_FILE: stateFile,
-      INTAKE_MEASURE_CAPACITY: '1',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
-    if (existsSync(stateFile)) {
-      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as State;
-      if ((await fetch(`${state.url}/health`).catch(() => null))?.ok) return { child, state };
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGTERM');
-  throw new Error('the local runtime did not start');
-}
-
-function writeCsv(path: string, rows: number, variant: (i: number) => string): Promise<void> {
-  return new Promise((done, fail) => {
-    const out = createWriteStream(path);
-    out.on('error', fail);
-    out.write('external_id,email,team,city,score\n');
-    let i = 0;
-    const pump = () => {
-      let ok = true;
-      while (i < rows && ok) {
-        ok = out.write(`ext-${i},user${i}@example.com,team-${i % 7},${variant(i)},${i % 100}\n`);
-        i += 1;
-      }
-      if (i < rows) out.once('drain', pump);
-      else out.end(done);
-    };
-    pump();
-  });
-}
-
-async function api(state: State, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${state.url}${path}`, {
-    method,
-    headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await response.json()) as Record<string, unknown>;
-}
-
-async function waitFor(state: State, id: string, statuses: string[]) {
-  for (;;) {
-    const item = await api(state, 'GET', `/v1/imports/${id}`);
-    if (statuses.includes(item.status as string)) return item;
-    if (['failed', 'cancelled'].includes(item.status as string))
-      throw new Error(`import ${id} ${item.status}: ${JSON.stringify(item.error)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-interface Uploaded {
-  id: string;
-  /** For a file uploaded in parts: each part's number and ETag, for the analyze action. */
-  parts?: { part_number: number; etag: string }[];
-}
-
-/** PUTs a byte range of a file to a presigned URL; answers the ETag. */
-async function putRange(
-  url: string,
-  headers: Record<string, string>,
-  path: string,
-  start: number,
-  end: number,
-) {
-  const put = await fetch(url, {
-    method: 'PUT',
-    headers: { ...headers, 'content-length': String(end - start) },
-    body: createReadStream(path, { start, end: end - 1 }) as unknown as string,
-    duplex: 'half',
-  } as RequestInit);
-  if (!put.ok) throw new Error(`upload failed: ${put.status} ${await put.text()}`);
-  return put.headers.get('etag') ?? '';
-}
-
-/**
- * Creates a CSV import of the file's size and uploads it through the presigned URL, or, for a
- * file over the part size, through the presigned part URLs (four at a time), as a client would.
- */
-async function upload(
-  state: State,
-  workspace: string,
-  path: string,
-  options: Record<string, unknown>,
-): Promise<Uploaded> {
-  const size = statSync(path).size;
-  const created = await api(state, 'POST', '/v1/imports', { workspace, format: 'csv', size, options });
-  const ticket = created.upload as {
-    url?: string;
-    headers?: Record<string, string>;
-    part_size?: number;
-    parts?: { part_number: number; url: string; headers: Record<string, string> }[];
-  };
-  const id = created.id as string;
-  if (ticket.url) {
-    await putRange(ticket.url, ticket.headers ?? {}, path, 0, size);
-    return { id };
-  }
-  const partSize = ticket.part_size ?? 0;
-  const pending = [...(ticket.parts ?? [])];
-  const parts: { part_number: number; etag: string }[] = [];
-  const sender = async () => {
-    for (let part = pending.shift(); part; part = pending.shift()) {
-      const start = (part.part_number - 1) * partSize;
-      const end = Math.min(size, start + partSize);
-      parts.push({
-        part_number: part.part_number,
-        etag: await putRange(part.url, part.headers, path, start, end),
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, sender));
-  return { id, parts: parts.sort((a, b) => a.part_number - b.part_number) };
-}
-
-async function capacity(state: State) {
-  return (await (await fetch(`${state.url}/_local/capacity`)).json()) as { read: number; write: number };
-}
-
-function rawParse(path: string, expected: number): Promise<number> {
-  return new Promise((done) => {
-    const started = performance.now();
-    let rows = 0;
-    Papa.parse(createReadStream(path), {
-      header: true,
-      step: () => {
-        rows += 1;
-      },
-      complete: () => {
-        if (rows !== expected) throw new Error(`raw parse read ${rows} rows, expected ${expected}`);
-        done(performance.now() - started);
-      },
-    });
-  });
-}
-
-/**
- * The analysis child, bundled as the stack bundles the Lambda functions (esbuild, ESM, minified,
- * the SDK inside): its memory is then the worker's, without tsx compiling TypeScript on the side.
- */
-async function bundleAnalyzeChild(): Promise<string> {
-  const outfile = join(work, 'analyze-child.mjs');
-  await build({
-    entryPoints: ['bench/analyze-child.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
-}
-
-let analyzeChild: Promise<string> | undefined;
-
-async function analyzeInChild(state: State, { id, parts }: Uploaded) {
-  analyzeChild ??= bundleAnalyzeChild();
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      ...(workers.analyze.nodeOptions?.split(' ') ?? []),
-      await analyzeChild,
-      'dev',
-      id,
-      JSON.stringify(parts ?? []),
-    ],
-    {
-      env: { ...process.env, ...state.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
-      maxBuffer: 1 << 20,
-    },
-  );
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
-    ms: number;
-    firstPassMs: number;
-    rows: number;
-    peakRssBytes: number;
-  };
-}
-
-/** A plain DynamoDB client on the runtime's DynamoDB Local. */
-const dynamo = (state: State) =>
-  new DynamoDBClient({
-    region: state.env.AWS_REGION,
-    endpoint: state.env.AWS_ENDPOINT_URL_DYNAMODB ?? state.env.AWS_ENDPOINT_URL,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-
-/** Runs `work` over `count` items, `size` at a time, with `concurrency` calls in flight. */
-async function inBatches(
-  count: number,
-  size: number,
-  concurrency: number,
-  work: (start: number, end: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const start = next;
-      next = Math.min(count, next + size);
-      await work(start, next);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-}
-
-/** Sends BatchWriteItem until nothing is left unprocessed; returns the write units consumed. */
-async function batchWrite(client: DynamoDBClient, requests: Record<string, WriteRequest[]>): Promise<number> {
-  let wcu = 0;
-  let pending = requests;
-  while (Object.keys(pending).length > 0) {
-    const out = await client.send(
-      new BatchWriteItemCommand({ RequestItems: pending, ReturnConsumedCapacity: 'TOTAL' }),
-    );
-    wcu += (out.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-    pending = out.UnprocessedItems ?? {};
-  }
-  return wcu;
-}
-
-/** Raw BatchWriteItem of `rows` person-sized items, with the chunk workers' concurrency. */
-async function rawWrite(state: State, rows: number): Promise<{ ms: number; wcu: number }> {
-  const client = dynamo(state);
-  const table = state.env[tables.people.env] as string;
-  let wcu = 0;
-  const item = (i: number): WriteRequest => ({
-    PutRequest: {
-      Item: {
-        pk: { S: `T#bench#PERSON#raw-${i}` },
-        sk: { S: 'PERSON' },
-        gsi1pk: { S: 'T#bench#WS#raw' },
-        gsi1sk: { S: `PERSON#raw-${i}` },
-        id: { S: `raw-${i}` },
-        identifiers: { L: [{ M: { kind: { S: 'email' }, value: { S: `user${i}@example.com` } } }] },
-        attributes: { M: { team: { S: `team-${i % 7}` }, city: { S: 'x' }, score: { S: String(i % 100) } } },
-        version: { N: '1' },
-      },
-    },
-  });
-  const started = performance.now();
-  await inBatches(rows, 25, workers.processChunk.maxConcurrency, async (start, end) => {
-    const requests = Array.from({ length: end - start }, (_, k) => item(start + k));
-    wcu += await batchWrite(client, { [table]: requests });
-  });
-  return { ms: performance.now() - started, wcu };
-}
-
-/**
- * The items the engine must write for `rows` rows, with nothing else: each row's result; half the
- * rows create a person with two identity items, half rewrite a person.
- */
-function rowItems(
-  state: State,
-  tag: string,
-  i: number,
-): { table: string; item: Record<string, AttributeValue> }[] {
-  const people = state.env[tables.people.env] as string;
-  const jobs = state.env[tables.jobs.env] as string;
-  return [
-    {
-      table: jobs,
-      item: {
-        pk: { S: `T#bench#IMPORT#${tag}` },
-        sk: { S: `ROW#${String(i).padStart(9, '0')}` },
-        row: { N: String(i) },
-        outcome: { S: i % 2 === 0 ? 'created' : 'updated' },
-        person_id: { S: `${tag}-${i}` },
-      },
-    },
-    {
-      table: people,
-      item: {
-        pk: { S: `T#bench#PERSON#${tag}-${i}` },
-        sk: { S: 'PERSON' },
-        gsi1pk: { S: `T#bench#WS#${tag}` },
-        gsi1sk: { S: `PERSON#${tag}-${i}` },
-        id: { S: `${tag}-${i}` },
-        identifiers: { L: [{ M: { kind: { S: 'email' }, value: { S: `${tag}${i}@example.com` } } }] },
-        attributes: { M: { team: { S: `team-${i % 7}` }, city: { S: 'x' }, score: { S: String(i % 100) } } },
-        version: { N: '1' },
-      },
-    },
-    ...(i % 2 === 0
-      ? ['email', 'external_id'].map((kind) => ({
-          table: people,
-          item: {
-            pk: { S: `T#bench#WS#${tag}#ID#${kind}:${tag}-${i}` },
-            sk: { S: 'IDENTITY' },
-            person_id: { S: `${tag}-${i}` },
-          },
-        }))
-      : []),
-  ];
-}
-
-/**
- * The rows' items written as the engine must write them, with nothing else: each row atomic with
- * its result, 25 rows to a TransactWriteItems, same concurrency. Not a target: it shows how much of
- * the gap to raw BatchWriteItem is the atomicity itself on this emulator, which runs transactions
- * one at a time.
- */
-async function rawAtomic(state: State, rows: number): Promise<{ ms: number }> {
-  const client = dynamo(state);
-  const started = performance.now();
-  await inBatches(rows, 25, workers.processChunk.maxConcurrency, async (start, end) => {
-    const items = Array.from({ length: end - start }, (_, k) => rowItems(state, 'atomic', start + k)).flat();
-    await client.send(
-      new TransactWriteItemsCommand({
-        TransactItems: items.map(({ table, item }) => ({
-          Put: { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
-        })),
-      }),
-    );
-  });
-  return { ms: performance.now() - started };
-}
-
-/**
- * The same items with BatchWriteItem: no atomicity, no conditions, 25 items a request, same
- * concurrency. The ceiling for any engine that keeps a result for every row in DynamoDB: its
- * ratio to raw write is the best import / raw write could be on this emulator.
- */
-async function rawItems(state: State, rows: number): Promise<{ ms: number }> {
-  const client = dynamo(state);
-  const items = Array.from({ length: rows }, (_, i) => rowItems(state, 'items', i)).flat();
-  const started = performance.now();
-  await inBatches(items.length, 25, workers.processChunk.maxConcurrency, async (start, end) => {
-    const requests: Record<string, WriteRequest[]> = {};
-    for (const { table, item } of items.slice(start, end)) {
-      requests[table] ??= [];
-      requests[table].push({ PutRequest: { Item: item } });
-    }
-    await batchWrite(client, requests);
-  });
-  return { ms: performance.now() - started };
-}
-
-/**
- * The reads the review cannot do without, with nothing else: every row's two identity items, then
- * the people they point at, BatchGetItem of 100 keys, as many requests in flight as the review
- * has. With the raw parse it bounds any analysis that predicts outcomes against the people.
- */
-async function rawLookups(state: State, workspace: string, rows: number): Promise<{ ms: number }> {
-  const client = dynamo(state);
-  const table = state.env[tables.people.env] as string;
-  const key = ({ pk, sk }: { pk: string; sk: string }) => ({ pk: { S: pk }, sk: { S: sk } });
-  const getAll = async (wanted: Record<string, AttributeValue>[]) => {
-    const found: Record<string, AttributeValue>[] = [];
-    await inBatches(wanted.length, 100, REVIEW_GETS_IN_FLIGHT, async (start, end) => {
-      let pending: Record<string, AttributeValue>[] | undefined = wanted.slice(start, end);
-      while (pending && pending.length > 0) {
-        const out: BatchGetItemCommandOutput = await client.send(
-          new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending } } }),
-        );
-        found.push(...(out.Responses?.[table] ?? []));
-        pending = out.UnprocessedKeys?.[table]?.Keys;
-      }
-    });
-    return found;
-  };
-  const identities = Array.from({ length: rows }, (_, i) =>
-    [`external_id:ext-${i}`, `email:user${i}@example.com`].map((id) =>
-      key(keys.identity(TENANT, workspace, id)),
-    ),
-  ).flat();
-  const started = performance.now();
-  const owners = await getAll(identities);
-  const ids = new Set(owners.map((item) => item.person_id?.S as string));
-  const people = await getAll([...ids].map((id) => key(keys.person(TENANT, id))));
-  if (people.length !== ids.size) throw new Error(`raw lookups found ${people.length} of ${ids.size} people`);
-  return { ms: performance.now() - started };
-}
-
-const { child, state } = await startRuntime();
+const { state, stop } = await startRuntime();
 const results: Record<string, unknown> = { rows: ROWS, date: new Date().toISOString() };
 try {
   const workspace = `bench-${Date.now().toString(36)}`;
@@ -461,7 +44,7 @@ try {
   const parseMs = Math.min(await rawParse(filePath, ROWS), await rawParse(filePath, ROWS));
   const uploaded = await upload(state, workspace, filePath, { dry_run: true });
   const { id } = uploaded;
-  const analysis = await analyzeInChild(state, uploaded);
+  const analysis = await analyzeInChild(state, uploaded, work);
   // Before the import: the people it looks up are the ones the review found.
   const lookups = await rawLookups(state, workspace, ROWS);
 
@@ -563,6 +146,7 @@ try {
     const tenth = await analyzeInChild(
       state,
       await upload(state, `${workspace}-100k`, tenthPath, { dry_run: true }),
+      work,
     );
     results.analyze_100k = {
       ms: tenth.ms,
@@ -573,7 +157,7 @@ try {
     await writeCsv(bigPath, 1_000_000, (i) => `city-${i % 11}`);
     // Through the presigned part URLs, as a client would send a file this size.
     const bigUpload = await upload(state, `${workspace}-big`, bigPath, { dry_run: true });
-    const big = await analyzeInChild(state, bigUpload);
+    const big = await analyzeInChild(state, bigUpload, work);
     results.analyze_1m = {
       ms: big.ms,
       rows_per_s: 1_000_000 / (big.ms / 1000),
@@ -593,10 +177,8 @@ try {
     }
   }
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await stop();
   rmSync(work, { recursive: true, force: true });
-  rmSync(stateFile, { force: true });
 }
 
 report(results);

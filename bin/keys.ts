@@ -5,9 +5,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoTenantStore } from '../functions/adapters/dynamo-tenant.store.js';
 import { grantApiKey } from '../functions/core/tenants.js';
-import { tables } from '../lib/resources.js';
+import { tables } from '../functions/resources.js';
 
-// The local runtime runs on Node 20; Lambda runs Node 22, so the SDK's Node-version notice is noise here.
+// This machine may run Node 20 (package.json engines) while Lambda runs 22: the SDK's notice about it is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE = `Usage: npm run keys -- create --tenant ID [--name NAME]

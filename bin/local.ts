@@ -4,7 +4,7 @@ import { type Runtime, startRuntime } from '../local/runtime.js';
 
 /** `npm start`: runs Intake on this machine. Ctrl-C (or SIGTERM) stops it and every emulator it started. */
 
-// The local runtime runs on Node 20; Lambda runs Node 22, so the SDK's Node-version notice is noise here.
+// This machine may run Node 20 (package.json engines) while Lambda runs 22: the SDK's notice about it is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const port = Number(process.env.PORT ?? 3000);

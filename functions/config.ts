@@ -1,4 +1,4 @@
-import { bucket, queues, tables } from '../lib/resources.js';
+import { bucket, queues, tables } from './resources.js';
 
 /** Every environment variable the functions read, checked once at cold start. */
 export interface Config {

@@ -1,6 +1,6 @@
 /**
  * The Intake CDK stack. Every table, queue, worker, the API function and the bucket come from the
- * plain definitions in lib/resources.ts; this file only decides how AWS should host them.
+ * plain definitions in functions/resources.ts; this file only decides how AWS should host them.
  * Infrastructure only: nothing here is imported by function code.
  */
 import path from 'node:path';
@@ -42,9 +42,9 @@ import {
   type TableDefinition,
   tables,
   workers,
-} from './resources.js';
+} from '../functions/resources.js';
 
-/** Repository root: entries in lib/resources.ts are relative to it. */
+/** Repository root: entries in functions/resources.ts are relative to it. */
 const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
 
 /** Context key that switches stateful resources from RETAIN to DESTROY (`cdk deploy -c intake:destroy=true`). */
@@ -54,7 +54,7 @@ type TableKey = keyof typeof tables;
 type QueueKey = keyof typeof queues;
 type WorkerKey = keyof typeof workers;
 
-/** The CDK event type for each S3 event name lib/resources.ts may use. */
+/** The CDK event type for each S3 event name functions/resources.ts may use. */
 const bucketEvents: Record<BucketEventName, EventType> = {
   's3:ObjectCreated:*': EventType.OBJECT_CREATED,
 };
@@ -120,7 +120,6 @@ export class IntakeStack extends Stack {
     // Workers: each consumes its queue; its other permissions are listed per worker below, so a new
     // worker in resources.ts does not compile until someone decides what it may touch.
     const workerGrants: Record<WorkerKey, (fn: NodejsFunction) => void> = {
-      // Analysis reads the upload, writes chunks and the review, reads people, and queues processing.
       // Dead letters: rows become unprocessed (results in jobs), finalization may write result files.
       processDeadLetter: (fn) => {
         this.grantTable(fn, this.tables.jobs, 'readWrite');
@@ -131,6 +130,7 @@ export class IntakeStack extends Stack {
       analyzeDeadLetter: (fn) => {
         this.grantTable(fn, this.tables.jobs, 'readWrite');
       },
+      // Analysis reads the upload, writes chunks and the review, reads people, and queues processing.
       analyze: (fn) => {
         this.grantTable(fn, this.tables.jobs, 'readWrite');
         this.grantTable(fn, this.tables.people, 'read');
@@ -235,7 +235,7 @@ export class IntakeStack extends Stack {
   }
 
   /**
-   * The bucket's event notifications, as lib/resources.ts declares them (an uploaded CSV starts its
+   * The bucket's event notifications, as functions/resources.ts declares them (an uploaded CSV starts its
    * analysis). SqsDestination lets s3.amazonaws.com send to the queue only for this bucket
    * (`aws:SourceArn`); a bucket ARN names no account, so sends on behalf of other accounts are
    * denied too. The queues use SSE-SQS, which S3 can write to as is: an SSE-KMS queue would need a

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { consumed } from '../functions/adapters/capacity-meter.js';
-import { api } from '../lib/resources.js';
+import { api } from '../functions/resources.js';
 
-/** What API Gateway (HTTP API, payload 2.0) hands a Lambda, built from a Node request. */
+/**
+ * The local API Gateway: an HTTP server that turns each request into what API Gateway (HTTP API,
+ * payload 2.0) hands a Lambda, with its body limit and a Lambda context, and calls the API handler.
+ */
 
 type ApiHandler = (
   event: APIGatewayProxyEventV2,

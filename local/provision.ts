@@ -17,14 +17,21 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   bucket,
-  localNames,
   type QueueDefinition,
   queues,
   type TableDefinition,
   tables,
-} from '../lib/resources.js';
+} from '../functions/resources.js';
 
-/** Creates Intake's tables, bucket and queues from lib/resources.ts, the definitions the CDK stack uses. */
+/** Creates Intake's tables, bucket and queues from functions/resources.ts, the definitions the CDK stack uses. */
+
+/** Names the local runtime gives the resources (CloudFormation generates them in AWS). */
+export const localNames = {
+  table: (def: TableDefinition) => `intake-${def.id.toLowerCase()}`,
+  queue: (def: QueueDefinition) => `intake-${def.id.toLowerCase()}`,
+  deadLetterQueue: (def: QueueDefinition) => `intake-${def.id.toLowerCase()}-dlq`,
+  bucket: 'intake-files',
+} as const;
 
 export function createTableInput(def: TableDefinition): CreateTableCommandInput {
   const attributes = new Set([

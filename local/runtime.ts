@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoTenantStore } from '../functions/adapters/dynamo-tenant.store.js';
 import { grantApiKey } from '../functions/core/tenants.js';
-import { type queues, tables, workers } from '../lib/resources.js';
+import { type queues, tables, workers } from '../functions/resources.js';
 import { type Emulator, startDynamoDbLocal, startFauxqs } from './emulators.js';
 import { SqsEventSource } from './event-source.js';
 import { startGateway } from './gateway.js';
@@ -34,7 +34,7 @@ export const DEV_TENANT = { id: 'dev', name: 'Development' };
 
 /**
  * The whole service on one machine: emulators (unless AWS_ENDPOINT_URL points elsewhere), the
- * resources from lib/resources.ts, the API handler behind an HTTP server, and SQS pollers that
+ * resources from functions/resources.ts, the API handler behind an HTTP server, and SQS pollers that
  * invoke the workers.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {

@@ -1,6 +1,6 @@
-import { RETENTION_DAYS } from '../../lib/resources.js';
 import { ValidationError } from '../core/errors.js';
 import type { ResultSlot } from '../core/ports.js';
+import { RETENTION_DAYS } from '../resources.js';
 
 /** DynamoDB key layout. Every key starts with the tenant, so no query can cross tenants. */
 

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { consumed, meterCapacity, transactionWriteUnits } from '../../functions/adapters/capacity-meter.js';
 import { keys } from '../../functions/adapters/keys.js';
-import { tables } from '../../lib/resources.js';
+import { tables } from '../../functions/resources.js';
 import { readState, runtimeDynamo } from '../helpers/runtime-state.js';
 
 /**

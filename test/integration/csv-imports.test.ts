@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { analyzeImport } from '../../functions/core/analyze.js';
-import { bucket } from '../../lib/resources.js';
+import { bucket } from '../../functions/resources.js';
 import { directStores } from '../helpers/direct-deps.js';
 import {
   type Body,

@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { queues } from '../../lib/resources.js';
+import { queues } from '../../functions/resources.js';
 import { call, freshWorkspace, waitForImport } from '../helpers/http-client.js';
 import { readState, runtimeSqs } from '../helpers/runtime-state.js';
 

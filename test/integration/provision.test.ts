@@ -1,5 +1,5 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { tables } from '../../lib/resources.js';
+import { tables } from '../../functions/resources.js';
 import { createTableInput } from '../../local/provision.js';
 import { readState, runtimeDynamo } from '../helpers/runtime-state.js';
 

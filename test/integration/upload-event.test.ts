@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { bucket, queues } from '../../lib/resources.js';
+import { bucket, queues } from '../../functions/resources.js';
 import {
   type Body,
   call,

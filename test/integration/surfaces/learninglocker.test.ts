@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { tables } from '../../../functions/resources.js';
 import { learningLockerKeys } from '../../../functions/surfaces/learninglocker/registry.dynamo.js';
-import { tables } from '../../../lib/resources.js';
 import { type Body, call, createTenantKey, peopleOf, type Reply } from '../../helpers/http-client.js';
 import { readState } from '../../helpers/runtime-state.js';
 

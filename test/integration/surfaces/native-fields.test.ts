@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoFieldStore } from '../../../functions/adapters/dynamo-field.store.js';
-import { tables } from '../../../lib/resources.js';
+import { tables } from '../../../functions/resources.js';
 import { call, createTenantKey, freshWorkspace } from '../../helpers/http-client.js';
 import { readState } from '../../helpers/runtime-state.js';
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tables } from '../../../functions/resources.js';
 import { DynamoWebAdmitRegistry } from '../../../functions/surfaces/webadmit/registry.dynamo.js';
-import { tables } from '../../../lib/resources.js';
 import {
   type Body,
   call,

@@ -3,14 +3,14 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { IntakeStack } from '../../../lib/intake-stack.js';
 import {
   bucket as bucketDefinition,
   queues,
   tables,
   type WorkerDefinition,
   workers,
-} from '../../../lib/resources.js';
+} from '../../../functions/resources.js';
+import { IntakeStack } from '../../../lib/intake-stack.js';
 
 interface CfnResourceJson {
   Type: string;

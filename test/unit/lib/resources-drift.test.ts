@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { queues, tables } from '../../../functions/resources.js';
 import { IntakeStack } from '../../../lib/intake-stack.js';
-import { queues, tables } from '../../../lib/resources.js';
 import { createTableInput, queueAttributes } from '../../../local/provision.js';
 
 /**

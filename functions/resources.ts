@@ -1,7 +1,11 @@
 /**
- * The one description of Intake's AWS resources. The CDK stack builds them from here and the
- * local runtime creates them from here, so the two cannot drift (test/unit/resources-drift.test.ts).
- * Plain data only: no CDK and no SDK imports.
+ * The one description of Intake's AWS resources, as plain data: tables and their indexes, queues,
+ * the bucket and its retention, and the settings of the workers and the API function. The CDK
+ * stack (lib/intake-stack.ts) builds them from here, the local runtime (local/provision.ts) creates
+ * them from here, and function code reads from here the environment variables that carry their
+ * names (config.ts) and the retention (adapters/keys.ts). test/unit/lib/resources-drift.test.ts
+ * proves the stack and the local runtime agree. It lives under functions/ because deployed code
+ * needs it; lib/ imports it, never the reverse. Plain data only: it imports nothing.
  */
 
 export interface KeySchema {
@@ -177,11 +181,3 @@ export const bucket = {
   lifecycle: readonly { prefix: string; expirationDays: number }[];
   notifications: readonly BucketNotificationDefinition[];
 };
-
-/** Names the local runtime gives the resources (CloudFormation generates them in AWS). */
-export const localNames = {
-  table: (def: TableDefinition) => `intake-${def.id.toLowerCase()}`,
-  queue: (def: QueueDefinition) => `intake-${def.id.toLowerCase()}`,
-  deadLetterQueue: (def: QueueDefinition) => `intake-${def.id.toLowerCase()}-dlq`,
-  bucket: 'intake-files',
-} as const;
