@@ -16,7 +16,7 @@ import type {
   ResultFiles,
   WorkQueue,
 } from './ports.js';
-import { cellMapper, checkStructure, matchOrder, proposeStructure, type Structure } from './structure.js';
+import { cellMapper, checkStructure, matchOrder, proposeStructure } from './structure.js';
 import {
   type ChunkRef,
   type ChunkRow,
@@ -25,6 +25,7 @@ import {
   type Review,
   type RowError,
   type RowInput,
+  type Structure,
 } from './types.js';
 
 /** A row as a source yields it: an engine input already (JSON surfaces), or cells to map (CSV). */

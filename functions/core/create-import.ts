@@ -8,8 +8,7 @@ import type {
   UploadTicket,
   WorkQueue,
 } from './ports.js';
-import type { Structure } from './structure.js';
-import { emptyCounters, type Import, type ImportOptions, type RowInput } from './types.js';
+import { emptyCounters, type Import, type ImportOptions, type RowInput, type Structure } from './types.js';
 
 export interface CreateImportDeps {
   imports: ImportStore;
