@@ -1,8 +1,8 @@
 import { ConflictError, NotFoundError } from './errors.js';
-import type { FieldStore } from './fields.js';
 import type {
   ChunkStore,
   Clock,
+  FieldStore,
   IdGenerator,
   ImportStore,
   PeopleStore,

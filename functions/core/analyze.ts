@@ -1,7 +1,7 @@
 import { startProcessing } from './actions.js';
 import { applyRows } from './apply-rows.js';
-import { IntakeError } from './errors.js';
-import type { Field, FieldStore } from './fields.js';
+import { SourceError } from './errors.js';
+import type { Field } from './fields.js';
 import { identityKey } from './identifiers.js';
 import { LastRowIndex } from './identity-index.js';
 import { limits } from './limits.js';
@@ -10,10 +10,12 @@ import { normalizeRow } from './normalize-row.js';
 import type {
   ChunkStore,
   Clock,
+  FieldStore,
   IdGenerator,
   ImportStore,
   PeopleStore,
   ResultFiles,
+  SourceReader,
   WorkQueue,
 } from './ports.js';
 import { cellMapper, checkStructure, matchOrder, proposeStructure } from './structure.js';
@@ -23,43 +25,9 @@ import {
   emptyReview,
   type Import,
   type Review,
-  type RowError,
   type RowInput,
   type Structure,
 } from './types.js';
-
-/** A row as a source yields it: an engine input already (JSON surfaces), or cells to map (CSV). */
-export interface RawRow {
-  row: number;
-  line?: number;
-  cells?: Record<string, string>;
-  input?: RowInput;
-  errors: RowError[];
-}
-
-export interface OpenSource {
-  /** CSV: the header names and the delimiter read or detected. */
-  headers: string[] | null;
-  delimiter: string | null;
-  rows: AsyncIterable<RawRow>;
-}
-
-/** Reads an import's uploaded source, streaming. Whole-file problems throw a SourceError. */
-export interface SourceReader {
-  open(item: Import): Promise<OpenSource>;
-}
-
-/** The file cannot be imported at all (encoding, headers, size...). */
-export class SourceError extends IntakeError {
-  constructor(
-    code: string,
-    message: string,
-    readonly line?: number,
-  ) {
-    super(message, code);
-    this.name = 'SourceError';
-  }
-}
 
 export interface AnalyzeDeps {
   imports: ImportStore;

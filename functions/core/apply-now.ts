@@ -1,9 +1,9 @@
 import { type AppliedRow, applyRows } from './apply-rows.js';
 import { defaultOptions, newImport } from './create-import.js';
-import { type Field, type FieldStore, inferFieldType } from './fields.js';
+import { type Field, inferFieldType } from './fields.js';
 import { finalStatusOf } from './finalize.js';
 import { normalizeRow } from './normalize-row.js';
-import type { Clock, IdGenerator, ImportStore, PeopleStore } from './ports.js';
+import type { Clock, FieldStore, IdGenerator, ImportStore, PeopleStore } from './ports.js';
 import {
   type Action,
   type ChunkRow,

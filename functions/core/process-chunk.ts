@@ -1,8 +1,8 @@
 import { type ApplyTarget, applyRows, type EngineDeps } from './apply-rows.js';
-import { type FieldStore, inferFieldType } from './fields.js';
+import { inferFieldType } from './fields.js';
 import { finalizeAction } from './finalize.js';
 import { limits } from './limits.js';
-import { type ChunkStore, type ImportStore, NO_EFFECT, type ResultFiles } from './ports.js';
+import { type ChunkStore, type FieldStore, type ImportStore, NO_EFFECT, type ResultFiles } from './ports.js';
 import { revertChunk } from './revert.js';
 import {
   type ChunkRow,

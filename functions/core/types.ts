@@ -82,6 +82,12 @@ export type ColumnRole =
 
 export type Structure = Record<string, ColumnRole>;
 
+/** A customer of the service; every record belongs to one. */
+export interface Tenant {
+  id: string;
+  name: string;
+}
+
 export interface Person {
   id: string;
   workspace: string;

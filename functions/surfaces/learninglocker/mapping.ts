@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { CsvFileError, openCsv } from '../../adapters/csv/csv-reader.js';
-import { ValidationError } from '../../core/errors.js';
+import { openCsv } from '../../adapters/csv/csv-reader.js';
+import { CsvFileError, ValidationError } from '../../core/errors.js';
 import { matchOrder, proposeStructure as proposeEngineStructure } from '../../core/structure.js';
 import {
   type ColumnRole,
