@@ -1,10 +1,10 @@
 import { startProcessing } from './actions.js';
 import { applyRows } from './apply-rows.js';
+import { chunkIsFull, chunkOfRow } from './chunks.js';
 import { SourceError } from './errors.js';
 import type { Field } from './fields.js';
 import { identityKey } from './identifiers.js';
 import { LastRowIndex } from './identity-index.js';
-import { limits } from './limits.js';
 import { pointedAt } from './matched.js';
 import { normalizeRow } from './normalize-row.js';
 import type {
@@ -163,7 +163,7 @@ export async function analyzeImport(
         for (const key of supersedeKeys(row, item.options.supersede)) index.set(key, row.row);
       buffer.push(row);
       total += 1;
-      if (buffer.length >= limits.chunkRows) await flush();
+      if (chunkIsFull(buffer.length)) await flush();
     }
     await flush();
     await writing;
@@ -210,8 +210,7 @@ async function reviewChunks(
     return rows;
   };
   const rowAt = async (row: number): Promise<ChunkRow | undefined> => {
-    // Chunks hold consecutive rows, limits.chunkRows each, in order.
-    const rows = await chunkOf(Math.floor((row - 1) / limits.chunkRows));
+    const rows = await chunkOf(chunkOfRow(row));
     return rows.find((r) => r.row === row);
   };
 

@@ -1,7 +1,15 @@
 import { pointedAt } from './matched.js';
-import type { ProcessDeps } from './process-chunk.js';
+import type { ChunkStore, Clock, ImportStore, PeopleStore, ResultFiles } from './ports.js';
 import { writeResultFiles } from './result-files.js';
 import type { Action, Counters, Import } from './types.js';
+
+export interface FinalizeDeps {
+  imports: ImportStore;
+  chunks: ChunkStore;
+  people: PeopleStore;
+  files: ResultFiles;
+  clock: Clock;
+}
 
 const SWEEP_PAGE = 500;
 
@@ -13,7 +21,7 @@ export const finalStatusOf = (counters: Counters): 'completed' | 'completed_with
  * Runs once every chunk of an action is counted. Safe to run again (a redelivered last chunk):
  * each step is conditional or idempotent.
  */
-export async function finalizeAction(deps: ProcessDeps, item: Import, action: Action): Promise<void> {
+export async function finalizeAction(deps: FinalizeDeps, item: Import, action: Action): Promise<void> {
   const { imports, clock } = deps;
   if (action.type === 'revert') {
     await restoreSweep(deps, item);
@@ -69,7 +77,7 @@ export async function finalizeAction(deps: ProcessDeps, item: Import, action: Ac
   );
 }
 
-async function allResults(deps: ProcessDeps, item: Import, slot: 'row' | 'sweep') {
+async function allResults(deps: FinalizeDeps, item: Import, slot: 'row' | 'sweep') {
   const results = [];
   let cursor: string | undefined;
   do {
@@ -85,7 +93,7 @@ async function allResults(deps: ProcessDeps, item: Import, slot: 'row' | 'sweep'
  * deletion is recorded (with the person as it was, for revert) once, so a re-run deletes no one twice.
  * Returns how many people the import's sweep has deleted in all.
  */
-async function sweepUnmatched(deps: ProcessDeps, item: Import): Promise<number> {
+async function sweepUnmatched(deps: FinalizeDeps, item: Import): Promise<number> {
   const matched = new Set<string>();
   for (const result of await allResults(deps, item, 'row'))
     if (result.person_id) matched.add(result.person_id);
@@ -121,7 +129,7 @@ async function sweepUnmatched(deps: ProcessDeps, item: Import): Promise<number> 
 }
 
 /** Revert: brings back the people delete_unmatched deleted, unless someone took their identifiers since. */
-async function restoreSweep(deps: ProcessDeps, item: Import): Promise<void> {
+async function restoreSweep(deps: FinalizeDeps, item: Import): Promise<void> {
   for (const swept of await allResults(deps, item, 'sweep')) {
     const before = swept.undo?.before;
     if (!before) continue;
