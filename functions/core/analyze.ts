@@ -5,6 +5,7 @@ import { SourceError } from './errors.js';
 import type { Field } from './fields.js';
 import { identityKey } from './identifiers.js';
 import { LastRowIndex } from './identity-index.js';
+import { move, stay } from './import-status.js';
 import { pointedAt } from './matched.js';
 import { normalizeRow } from './normalize-row.js';
 import type {
@@ -118,8 +119,7 @@ export async function analyzeImport(
     await deps.imports.update(
       item.tenant_id,
       item.id,
-      ['analyzing'],
-      { status: 'failed', error, completed_at: now },
+      ...move('analysis_failed', { error, completed_at: now }),
       now,
     );
   };
@@ -145,7 +145,7 @@ export async function analyzeImport(
         structure,
         options: item.options,
       };
-      await deps.imports.update(item.tenant_id, item.id, ['analyzing'], shape, deps.clock.now());
+      await deps.imports.update(item.tenant_id, item.id, ...stay('analyzing', shape), deps.clock.now());
       Object.assign(item, shape);
     }
     const mapCells = cellMapper(structure ?? {});
@@ -176,13 +176,12 @@ export async function analyzeImport(
   }
 
   const review = await reviewChunks(deps, item, chunks, index, chunkRef);
-  const analyzed: Partial<Import> = { total_rows: total, chunks_total: chunks, review };
+  const analyzed = { total_rows: total, chunks_total: chunks, review };
   if (item.options.dry_run) {
     await deps.imports.update(
       item.tenant_id,
       item.id,
-      ['analyzing'],
-      { ...analyzed, status: 'ready' },
+      ...move('analyzed_dry_run', analyzed),
       deps.clock.now(),
     );
     return;

@@ -1,3 +1,4 @@
+import { canMove, move, stay } from './import-status.js';
 import { pointedAt } from './matched.js';
 import type { ChunkStore, Clock, ImportStore, PeopleStore, ResultFiles } from './ports.js';
 import { writeResultFiles } from './result-files.js';
@@ -29,8 +30,7 @@ export async function finalizeAction(deps: FinalizeDeps, item: Import, action: A
     await imports.update(
       item.tenant_id,
       item.id,
-      ['reverting'],
-      { status: 'reverted', completed_at: clock.now() },
+      ...move('reverted', { completed_at: clock.now() }),
       clock.now(),
     );
     await imports.finishAction(item.tenant_id, item.id, action.id, status, clock.now());
@@ -38,15 +38,12 @@ export async function finalizeAction(deps: FinalizeDeps, item: Import, action: A
   }
   if (item.status === 'cancelled') {
     const files = await writeResultFiles(deps, item);
-    await imports.update(item.tenant_id, item.id, ['cancelled'], { files }, clock.now());
+    await imports.update(item.tenant_id, item.id, ...stay('cancelled', { files }), clock.now());
     await imports.finishAction(item.tenant_id, item.id, action.id, 'cancelled', clock.now());
     return;
   }
-  if (item.status === 'processing') {
-    if (
-      !(await imports.update(item.tenant_id, item.id, ['processing'], { status: 'finalizing' }, clock.now()))
-    )
-      return;
+  if (canMove('last_chunk_counted', item.status)) {
+    if (!(await imports.update(item.tenant_id, item.id, ...move('last_chunk_counted'), clock.now()))) return;
   } else if (item.status !== 'finalizing') {
     return;
   }
@@ -71,8 +68,7 @@ export async function finalizeAction(deps: FinalizeDeps, item: Import, action: A
   await imports.update(
     item.tenant_id,
     item.id,
-    ['finalizing'],
-    { status, counters, files, completed_at: clock.now() },
+    ...move('finalized', { status, counters, files, completed_at: clock.now() }),
     clock.now(),
   );
 }

@@ -2,6 +2,7 @@ import { abandonChunkRows, applyChunkRows } from './apply-chunk.js';
 import type { EngineDeps } from './apply-rows.js';
 import type { ChunkCounts } from './chunks.js';
 import { type FinalizeDeps, finalizeAction } from './finalize.js';
+import { canMove, move } from './import-status.js';
 import type { ChunkStore, FieldStore, ImportStore, ResultFiles } from './ports.js';
 import { abandonRevertRows, revertChunkRows } from './revert-rows.js';
 import type { Action, Import, ImportStatus, WorkMessage } from './types.js';
@@ -40,8 +41,8 @@ export async function processChunk(
   if (!item || !action || item.action_id !== action.id) return;
   if (action.type === 'revert') return revertChunk(deps, item, action, message, mode);
 
-  if (item.status === 'queued') {
-    await imports.update(item.tenant_id, item.id, ['queued'], { status: 'processing' }, deps.clock.now());
+  if (canMove('first_chunk_started', item.status)) {
+    await imports.update(item.tenant_id, item.id, ...move('first_chunk_started'), deps.clock.now());
     item.status = 'processing';
   }
   if (!WORKING.includes(item.status)) return;
