@@ -2,15 +2,16 @@ import type { Import, ImportFormat, ImportStatus } from './types.js';
 
 /**
  * The import's lifecycle in one table: every status change the engine makes, named by what
- * triggers it, with the statuses it may start from and the status it ends in. Each move is one
+ * triggers it, with the statuses it may start from and the status it ends in (`finalized` ends in one
+ * of two, by the counters). Each move is one
  * conditional write (the store refuses it unless the import is in one of `from`), so of two racing
  * moves one wins and the other changes nothing.
  *
- *   created ─┬─ CSV ─→ awaiting_upload ⇄ analyzing ─→ ready ─→ analyzing (again) ...
- *            ├─ JSON ───────────────────→ analyzing ─→ queued ─→ processing ─→ finalizing ─→ completed[_with_errors]
- *            └─ applied in the request ─────────────────────────→ processing ─→ completed[_with_errors]
- *   analyzing, ready ─→ failed;   anything before finalizing ─→ cancelled
- *   completed_with_errors, cancelled, failed ─(retry_failed)→ queued;   completed[_with_errors] ─(revert)→ reverting ─→ reverted
+ *   CSV → awaiting_upload ⇄ analyzing ← JSON;   ready → analyzing (analyzed again)
+ *   analyzing → [ready (dry run) →] queued → processing → finalizing → completed | completed_with_errors
+ *   rows applied in the request: processing → completed | completed_with_errors
+ *   analyzing, ready → failed;   awaiting_upload … processing → cancelled
+ *   completed_with_errors, cancelled, failed → queued (retry_failed);   completed[_with_errors] → reverting → reverted
  */
 export const MOVES = {
   // Analysis
