@@ -2,10 +2,10 @@ import type { Import, ImportFormat, ImportStatus } from './types.js';
 
 /**
  * The import's lifecycle in one table: every status change the engine makes, named by what
- * triggers it, with the statuses it may start from and the status it ends in (`finalized` ends in one
- * of two, by the counters). Each move is one
- * conditional write (the store refuses it unless the import is in one of `from`), so of two racing
- * moves one wins and the other changes nothing.
+ * triggers it, with the statuses it may start from and the status it ends in (`finalized` and
+ * `applied_at_once` end in one of two, by the counters). Each move is one conditional write (the
+ * store refuses it unless the import is in one of `from`), so of two racing moves one wins and the
+ * other changes nothing.
  *
  *   CSV → awaiting_upload ⇄ analyzing ← JSON;   ready → analyzing (analyzed again)
  *   analyzing → [ready (dry run) →] queued → processing → finalizing → completed | completed_with_errors
