@@ -6,16 +6,9 @@ import {
   type QueryCommandOutput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  FIELD_TYPES,
-  type Field,
-  FieldExistsError,
-  type FieldSpec,
-  type FieldStore,
-  type FieldType,
-  fieldFromSpec,
-} from '../core/fields.js';
-import type { Clock } from '../core/ports.js';
+import { FieldExistsError } from '../core/errors.js';
+import { FIELD_TYPES, type Field, type FieldSpec, type FieldType, fieldFromSpec } from '../core/fields.js';
+import type { Clock, FieldStore } from '../core/ports.js';
 import { batchGet } from './dynamo-batch.js';
 import { nextCounterValue } from './dynamo-counter.js';
 import { fieldKeys } from './field-keys.js';

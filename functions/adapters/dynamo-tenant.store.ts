@@ -4,7 +4,8 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Tenant, TenantStore } from '../core/auth.js';
+import type { TenantStore } from '../core/ports.js';
+import type { Tenant } from '../core/types.js';
 import { keys } from './keys.js';
 
 /** Tenants and their API keys (stored by hash only) in the jobs table. */

@@ -10,11 +10,19 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type OpenSource, type RawRow, SourceError, type SourceReader } from '../core/analyze.js';
+import { CsvFileError, SourceError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
-import type { MultipartUpload, SourceStore, UploadedPart, UploadTicket } from '../core/ports.js';
+import type {
+  MultipartUpload,
+  OpenSource,
+  RawRow,
+  SourceReader,
+  SourceStore,
+  UploadedPart,
+  UploadTicket,
+} from '../core/ports.js';
 import type { Import, RowInput } from '../core/types.js';
-import { CsvFileError, type Delimiter, openCsv } from './csv/csv-reader.js';
+import { type Delimiter, openCsv } from './csv/csv-reader.js';
 
 /** Where an import's uploaded source lives: `uploads/<tenant>/<import>/source.<ext>`. */
 export const sourceKey = (tenantId: string, importId: string, format: Import['format']): string =>

@@ -1,7 +1,7 @@
 import type { Route } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Tenant } from '../core/auth.js';
 import { MalformedJsonError, ValidationError } from '../core/errors.js';
+import type { Tenant } from '../core/types.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
-import { apiKeyFrom, hashApiKey, type Tenant, type TenantStore } from '../core/auth.js';
+import { apiKeyFrom, hashApiKey } from '../core/auth.js';
 import {
   AuthenticationError,
   ConflictError,
@@ -9,6 +9,8 @@ import {
   NotFoundError,
   ValidationError,
 } from '../core/errors.js';
+import type { TenantStore } from '../core/ports.js';
+import type { Tenant } from '../core/types.js';
 import { type HttpEvent, type HttpResult, json, type TenantContext } from './http.js';
 
 const PUBLIC_PATHS = new Set(['/health']);

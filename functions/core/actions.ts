@@ -1,8 +1,9 @@
 import { ConflictError, NotFoundError } from './errors.js';
-import type { FieldStore } from './fields.js';
+import { actionMove, canMove, move } from './import-status.js';
 import type {
   ChunkStore,
   Clock,
+  FieldStore,
   IdGenerator,
   ImportStore,
   PeopleStore,
@@ -78,28 +79,32 @@ export async function startProcessing(
     await deps.imports.update(
       item.tenant_id,
       item.id,
-      from,
-      {
-        status: 'failed',
-        total_rows: item.total_rows,
-        chunks_total: item.chunks_total,
-        review: item.review,
-        error: {
-          code: 'invalid_rows',
-          message: `${invalid} row(s) are invalid (rows ${rows.slice(0, 10).join(', ')}${invalid > 10 ? ', ...' : ''}); nothing was imported. Fix them, or process with skip_invalid to skip them`,
-          rows,
+      ...move(
+        'rows_invalid',
+        {
+          total_rows: item.total_rows,
+          chunks_total: item.chunks_total,
+          review: item.review,
+          error: {
+            code: 'invalid_rows',
+            message: `${invalid} row(s) are invalid (rows ${rows.slice(0, 10).join(', ')}${invalid > 10 ? ', ...' : ''}); nothing was imported. Fix them, or process with skip_invalid to skip them`,
+            rows,
+          },
+          files,
+          completed_at: now,
         },
-        files,
-        completed_at: now,
-      },
+        from,
+      ),
       now,
     );
     return null;
   }
   const action = newAction(deps, item, 'process');
+  const [starts, to] = actionMove('processing_queued', from);
+  // Written only while the import can still take that move.
   const fields = { total_rows: item.total_rows, chunks_total: item.chunks_total, review: item.review };
-  await deps.imports.update(item.tenant_id, item.id, from, fields, now);
-  if (!(await deps.imports.startAction(item.tenant_id, action, from, 'queued', now))) {
+  await deps.imports.update(item.tenant_id, item.id, starts, fields, now);
+  if (!(await deps.imports.startAction(item.tenant_id, action, starts, to, now))) {
     throw refuse(item, 'process', 'ready');
   }
   await enqueue(deps, item, action);
@@ -139,14 +144,12 @@ export async function requestAction(
       return action;
     }
     case 'cancel': {
-      const cancellable: ImportStatus[] = ['awaiting_upload', 'analyzing', 'ready', 'queued', 'processing'];
-      if (!cancellable.includes(item.status)) throw refuse(item, 'cancel', 'not yet finished');
+      if (!canMove('cancel_requested', item.status)) throw refuse(item, 'cancel', 'not yet finished');
       if (
         !(await deps.imports.update(
           tenantId,
           importId,
-          cancellable,
-          { status: 'cancelled', completed_at: now },
+          ...move('cancel_requested', { completed_at: now }),
           now,
         ))
       ) {
@@ -158,25 +161,34 @@ export async function requestAction(
     }
     case 'retry_failed': {
       const retryable = item.counters.failed + item.counters.unprocessed;
-      if (
-        !['completed_with_errors', 'cancelled', 'failed'].includes(item.status) ||
-        retryable === 0 ||
-        item.chunks_total === 0
-      ) {
+      if (!canMove('retry_requested', item.status) || retryable === 0 || item.chunks_total === 0) {
         throw refuse(item, 'retry_failed', 'finished with failed or unprocessed rows');
       }
       const action = newAction(deps, item, 'retry_failed');
-      if (!(await deps.imports.startAction(tenantId, action, [item.status], 'queued', now))) {
+      if (
+        !(await deps.imports.startAction(
+          tenantId,
+          action,
+          ...actionMove('retry_requested', item.status),
+          now,
+        ))
+      ) {
         throw refuse(item, 'retry_failed', 'finished');
       }
       await enqueue(deps, item, action);
       return action;
     }
     case 'revert': {
-      if (!['completed', 'completed_with_errors'].includes(item.status))
-        throw refuse(item, 'revert', 'completed');
+      if (!canMove('revert_requested', item.status)) throw refuse(item, 'revert', 'completed');
       const action = newAction(deps, item, 'revert');
-      if (!(await deps.imports.startAction(tenantId, action, [item.status], 'reverting', now))) {
+      if (
+        !(await deps.imports.startAction(
+          tenantId,
+          action,
+          ...actionMove('revert_requested', item.status),
+          now,
+        ))
+      ) {
         throw refuse(item, 'revert', 'completed');
       }
       await enqueue(deps, item, action);

@@ -1,64 +1,34 @@
 import { startProcessing } from './actions.js';
 import { applyRows } from './apply-rows.js';
-import { IntakeError } from './errors.js';
-import type { Field, FieldStore } from './fields.js';
+import { chunkIsFull, chunkOfRow } from './chunks.js';
+import { SourceError } from './errors.js';
+import type { Field } from './fields.js';
 import { identityKey } from './identifiers.js';
 import { LastRowIndex } from './identity-index.js';
-import { limits } from './limits.js';
+import { move, stay } from './import-status.js';
 import { pointedAt } from './matched.js';
 import { normalizeRow } from './normalize-row.js';
 import type {
   ChunkStore,
   Clock,
+  FieldStore,
   IdGenerator,
   ImportStore,
   PeopleStore,
   ResultFiles,
+  SourceReader,
   WorkQueue,
 } from './ports.js';
-import { cellMapper, checkStructure, matchOrder, proposeStructure, type Structure } from './structure.js';
+import { cellMapper, checkStructure, matchOrder, proposeStructure } from './structure.js';
 import {
   type ChunkRef,
   type ChunkRow,
   emptyReview,
   type Import,
   type Review,
-  type RowError,
   type RowInput,
+  type Structure,
 } from './types.js';
-
-/** A row as a source yields it: an engine input already (JSON surfaces), or cells to map (CSV). */
-export interface RawRow {
-  row: number;
-  line?: number;
-  cells?: Record<string, string>;
-  input?: RowInput;
-  errors: RowError[];
-}
-
-export interface OpenSource {
-  /** CSV: the header names and the delimiter read or detected. */
-  headers: string[] | null;
-  delimiter: string | null;
-  rows: AsyncIterable<RawRow>;
-}
-
-/** Reads an import's uploaded source, streaming. Whole-file problems throw a SourceError. */
-export interface SourceReader {
-  open(item: Import): Promise<OpenSource>;
-}
-
-/** The file cannot be imported at all (encoding, headers, size...). */
-export class SourceError extends IntakeError {
-  constructor(
-    code: string,
-    message: string,
-    readonly line?: number,
-  ) {
-    super(message, code);
-    this.name = 'SourceError';
-  }
-}
 
 export interface AnalyzeDeps {
   imports: ImportStore;
@@ -149,8 +119,7 @@ export async function analyzeImport(
     await deps.imports.update(
       item.tenant_id,
       item.id,
-      ['analyzing'],
-      { status: 'failed', error, completed_at: now },
+      ...move('analysis_failed', { error, completed_at: now }),
       now,
     );
   };
@@ -176,7 +145,7 @@ export async function analyzeImport(
         structure,
         options: item.options,
       };
-      await deps.imports.update(item.tenant_id, item.id, ['analyzing'], shape, deps.clock.now());
+      await deps.imports.update(item.tenant_id, item.id, ...stay('analyzing', shape), deps.clock.now());
       Object.assign(item, shape);
     }
     const mapCells = cellMapper(structure ?? {});
@@ -194,7 +163,7 @@ export async function analyzeImport(
         for (const key of supersedeKeys(row, item.options.supersede)) index.set(key, row.row);
       buffer.push(row);
       total += 1;
-      if (buffer.length >= limits.chunkRows) await flush();
+      if (chunkIsFull(buffer.length)) await flush();
     }
     await flush();
     await writing;
@@ -207,13 +176,12 @@ export async function analyzeImport(
   }
 
   const review = await reviewChunks(deps, item, chunks, index, chunkRef);
-  const analyzed: Partial<Import> = { total_rows: total, chunks_total: chunks, review };
+  const analyzed = { total_rows: total, chunks_total: chunks, review };
   if (item.options.dry_run) {
     await deps.imports.update(
       item.tenant_id,
       item.id,
-      ['analyzing'],
-      { ...analyzed, status: 'ready' },
+      ...move('analyzed_dry_run', analyzed),
       deps.clock.now(),
     );
     return;
@@ -241,8 +209,7 @@ async function reviewChunks(
     return rows;
   };
   const rowAt = async (row: number): Promise<ChunkRow | undefined> => {
-    // Chunks hold consecutive rows, limits.chunkRows each, in order.
-    const rows = await chunkOf(Math.floor((row - 1) / limits.chunkRows));
+    const rows = await chunkOf(chunkOfRow(row));
     return rows.find((r) => r.row === row);
   };
 

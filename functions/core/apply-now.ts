@@ -1,9 +1,10 @@
 import { type AppliedRow, applyRows } from './apply-rows.js';
 import { defaultOptions, newImport } from './create-import.js';
-import { type Field, type FieldStore, inferFieldType } from './fields.js';
+import { type Field, inferFieldType } from './fields.js';
 import { finalStatusOf } from './finalize.js';
+import { INITIAL_STATUS, move } from './import-status.js';
 import { normalizeRow } from './normalize-row.js';
-import type { Clock, IdGenerator, ImportStore, PeopleStore } from './ports.js';
+import type { Clock, FieldStore, IdGenerator, ImportStore, PeopleStore } from './ports.js';
 import {
   type Action,
   type ChunkRow,
@@ -54,7 +55,12 @@ export async function applyNow(
     updated_at: now,
     completed_at: null,
   };
-  const item: Import = { ...base, status: 'processing', total_rows: input.rows.length, action_id: action.id };
+  const item: Import = {
+    ...base,
+    status: INITIAL_STATUS.applied_at_once,
+    total_rows: input.rows.length,
+    action_id: action.id,
+  };
   await deps.imports.create(item);
   await deps.imports.recordAction(input.tenantId, action);
 
@@ -92,8 +98,7 @@ export async function applyNow(
   await deps.imports.update(
     input.tenantId,
     item.id,
-    ['processing'],
-    { status, counters, completed_at: done },
+    ...move('applied_at_once', { status, counters, completed_at: done }),
     done,
   );
   return { item: { ...item, status, counters, completed_at: done }, applied };

@@ -31,15 +31,3 @@ export function apiKeyFrom(headers: Record<string, string | undefined>): string 
   }
   return null;
 }
-
-export interface Tenant {
-  id: string;
-  name: string;
-}
-
-export interface TenantStore {
-  createTenant(tenant: Tenant, keyHash: string, now: string): Promise<void>;
-  addKey(tenantId: string, keyHash: string, now: string): Promise<void>;
-  getTenant(tenantId: string): Promise<Tenant | null>;
-  tenantForKey(keyHash: string): Promise<Tenant | null>;
-}

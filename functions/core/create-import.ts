@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import { canMove, INITIAL_STATUS, move } from './import-status.js';
 import type {
   Clock,
   IdGenerator,
@@ -8,8 +9,7 @@ import type {
   UploadTicket,
   WorkQueue,
 } from './ports.js';
-import type { Structure } from './structure.js';
-import { emptyCounters, type Import, type ImportOptions, type RowInput } from './types.js';
+import { emptyCounters, type Import, type ImportOptions, type RowInput, type Structure } from './types.js';
 
 export interface CreateImportDeps {
   imports: ImportStore;
@@ -55,7 +55,7 @@ export function newImport(
     tenant_id: input.tenantId,
     workspace: input.workspace,
     format,
-    status: format === 'json' ? 'analyzing' : 'awaiting_upload',
+    status: INITIAL_STATUS[format],
     options: { ...defaultOptions(), ...input.options },
     total_rows: 0,
     chunks_total: 0,
@@ -118,7 +118,7 @@ export async function uploadFile(
 ): Promise<Import> {
   const item = await deps.imports.get(tenantId, id);
   if (item === null) throw new NotFoundError('Import', id);
-  if (item.format !== 'csv' || item.status !== 'awaiting_upload') {
+  if (item.format !== 'csv' || !canMove('analysis_started', item.status)) {
     throw new ConflictError(
       `Import ${id} is ${item.status}; a file can be uploaded only while it is awaiting_upload`,
       'invalid_state',
@@ -145,9 +145,7 @@ export async function startAnalysis(
     ]);
   }
   const now = deps.clock.now();
-  if (
-    !(await deps.imports.update(item.tenant_id, item.id, ['awaiting_upload'], { status: 'analyzing' }, now))
-  ) {
+  if (!(await deps.imports.update(item.tenant_id, item.id, ...move('analysis_started'), now))) {
     // Already started (by the upload event, or a request a moment ago): that is the analysis.
     const current = await deps.imports.get(item.tenant_id, item.id);
     if (current?.status === 'analyzing') return current;
@@ -157,7 +155,7 @@ export async function startAnalysis(
     );
   }
   const refuse = async (message: string, code: string): Promise<never> => {
-    await deps.imports.update(item.tenant_id, item.id, ['analyzing'], { status: 'awaiting_upload' }, now);
+    await deps.imports.update(item.tenant_id, item.id, ...move('upload_missing'), now);
     throw new ConflictError(message, code);
   };
   if (item.upload) {
@@ -193,13 +191,12 @@ export async function reanalyze(
   if (item === null) throw new NotFoundError('Import', id);
   const now = deps.clock.now();
   const options = { ...item.options, ...changes.options };
-  const update = {
-    status: 'analyzing' as const,
+  const [from, update] = move('reanalysis_requested', {
     options,
     review: null,
     ...(changes.structure ? { structure: changes.structure } : {}),
-  };
-  if (!(await deps.imports.update(tenantId, id, ['ready'], update, now))) {
+  });
+  if (!(await deps.imports.update(tenantId, id, from, update, now))) {
     throw new ConflictError(
       `Import ${id} is ${item.status}; it can be analyzed again only when ready`,
       'invalid_state',

@@ -1,3 +1,4 @@
+import { move } from './import-status.js';
 import type { ProcessDeps } from './process-chunk.js';
 import { processChunk } from './process-chunk.js';
 import type { WorkMessage } from './types.js';
@@ -18,15 +19,13 @@ export async function deadLetter(
   await deps.imports.update(
     message.tenant_id,
     message.import_id,
-    ['analyzing'],
-    {
-      status: 'failed',
+    ...move('analysis_failed', {
       error: {
         code: 'analysis_failed',
         message: 'Analysis failed repeatedly; the file could not be analyzed',
       },
       completed_at: now,
-    },
+    }),
     now,
   );
 }

@@ -1,4 +1,7 @@
-/** The error hierarchy shared by every layer; HTTP mapping happens once, in the API. */
+/**
+ * The error hierarchy of the core and the adapters; HTTP mapping happens once, in the API (each
+ * surface formats these errors its own way).
+ */
 
 export interface ProblemDetail {
   /** JSON pointer (or column) the problem is about. */
@@ -62,5 +65,41 @@ export class MalformedJsonError extends MalformedBodyError {
   constructor(detail: string) {
     super(`The request body is not valid JSON: ${detail}`, 'invalid_json');
     this.name = 'MalformedJsonError';
+  }
+}
+
+/** A field with this key already exists in the workspace. */
+export class FieldExistsError extends ConflictError {
+  constructor(
+    readonly workspace: string,
+    readonly key: string,
+  ) {
+    super(`Field '${key}' already exists in workspace '${workspace}'`, 'field_exists');
+    this.name = 'FieldExistsError';
+  }
+}
+
+/** The file cannot be imported at all (encoding, headers, size...). */
+export class SourceError extends IntakeError {
+  constructor(
+    code: string,
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message, code);
+    this.name = 'SourceError';
+  }
+}
+
+/** A CSV file is refused as a whole (the CSV reader's verdict, before any row). */
+export class CsvFileError extends IntakeError {
+  readonly line?: number;
+  readonly byteOffset?: number;
+
+  constructor(code: string, message: string, where: { line?: number; byteOffset?: number } = {}) {
+    super(message, code);
+    this.name = 'CsvFileError';
+    if (where.line !== undefined) this.line = where.line;
+    if (where.byteOffset !== undefined) this.byteOffset = where.byteOffset;
   }
 }

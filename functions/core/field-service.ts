@@ -1,5 +1,6 @@
 import { type ProblemDetail, ValidationError } from './errors.js';
-import { type Field, type FieldSpec, type FieldStore, optionFold } from './fields.js';
+import { type Field, type FieldSpec, optionFold } from './fields.js';
+import type { FieldStore } from './ports.js';
 
 /** Use cases of the fields API. The request's shape is checked by its JSON Schema before this runs. */
 

@@ -1,4 +1,3 @@
-import { ConflictError } from './errors.js';
 import type { AttributeValue, RowError } from './types.js';
 
 /**
@@ -52,33 +51,6 @@ export const fieldFromSpec = (
   ...(spec.type === 'select' && spec.options !== undefined ? { options: [...spec.options] } : {}),
   created_at: made.now,
 });
-
-/** A field with this key already exists in the workspace. */
-export class FieldExistsError extends ConflictError {
-  constructor(
-    readonly workspace: string,
-    readonly key: string,
-  ) {
-    super(`Field '${key}' already exists in workspace '${workspace}'`, 'field_exists');
-    this.name = 'FieldExistsError';
-  }
-}
-
-export interface FieldStore {
-  /** Every field of the workspace, sorted by id. */
-  list(tenantId: string, workspace: string): Promise<Field[]>;
-  get(tenantId: string, workspace: string, key: string): Promise<Field | null>;
-  /** The field with this id, when it belongs to this workspace. */
-  getById(tenantId: string, workspace: string, id: number): Promise<Field | null>;
-  /** Creates the field with a new id; a key the workspace already has throws FieldExistsError. */
-  create(tenantId: string, workspace: string, spec: FieldSpec): Promise<Field>;
-  /**
-   * The fields for `specs`, in their order, creating those that do not exist. Safe under races:
-   * when two callers create one key at once, one field is made and both get it. An existing field
-   * is returned as it is, even when its type differs from the spec's.
-   */
-  ensure(tenantId: string, workspace: string, specs: FieldSpec[]): Promise<Field[]>;
-}
 
 export type Coerced = { ok: true; value: AttributeValue } | { ok: false; error: RowError };
 

@@ -1,7 +1,16 @@
+import { canMove, move, stay } from './import-status.js';
 import { pointedAt } from './matched.js';
-import type { ProcessDeps } from './process-chunk.js';
+import type { ChunkStore, Clock, ImportStore, PeopleStore, ResultFiles } from './ports.js';
 import { writeResultFiles } from './result-files.js';
 import type { Action, Counters, Import } from './types.js';
+
+export interface FinalizeDeps {
+  imports: ImportStore;
+  chunks: ChunkStore;
+  people: PeopleStore;
+  files: ResultFiles;
+  clock: Clock;
+}
 
 const SWEEP_PAGE = 500;
 
@@ -13,7 +22,7 @@ export const finalStatusOf = (counters: Counters): 'completed' | 'completed_with
  * Runs once every chunk of an action is counted. Safe to run again (a redelivered last chunk):
  * each step is conditional or idempotent.
  */
-export async function finalizeAction(deps: ProcessDeps, item: Import, action: Action): Promise<void> {
+export async function finalizeAction(deps: FinalizeDeps, item: Import, action: Action): Promise<void> {
   const { imports, clock } = deps;
   if (action.type === 'revert') {
     await restoreSweep(deps, item);
@@ -21,8 +30,7 @@ export async function finalizeAction(deps: ProcessDeps, item: Import, action: Ac
     await imports.update(
       item.tenant_id,
       item.id,
-      ['reverting'],
-      { status: 'reverted', completed_at: clock.now() },
+      ...move('reverted', { completed_at: clock.now() }),
       clock.now(),
     );
     await imports.finishAction(item.tenant_id, item.id, action.id, status, clock.now());
@@ -30,15 +38,12 @@ export async function finalizeAction(deps: ProcessDeps, item: Import, action: Ac
   }
   if (item.status === 'cancelled') {
     const files = await writeResultFiles(deps, item);
-    await imports.update(item.tenant_id, item.id, ['cancelled'], { files }, clock.now());
+    await imports.update(item.tenant_id, item.id, ...stay('cancelled', { files }), clock.now());
     await imports.finishAction(item.tenant_id, item.id, action.id, 'cancelled', clock.now());
     return;
   }
-  if (item.status === 'processing') {
-    if (
-      !(await imports.update(item.tenant_id, item.id, ['processing'], { status: 'finalizing' }, clock.now()))
-    )
-      return;
+  if (canMove('last_chunk_counted', item.status)) {
+    if (!(await imports.update(item.tenant_id, item.id, ...move('last_chunk_counted'), clock.now()))) return;
   } else if (item.status !== 'finalizing') {
     return;
   }
@@ -63,13 +68,12 @@ export async function finalizeAction(deps: ProcessDeps, item: Import, action: Ac
   await imports.update(
     item.tenant_id,
     item.id,
-    ['finalizing'],
-    { status, counters, files, completed_at: clock.now() },
+    ...move('finalized', { status, counters, files, completed_at: clock.now() }),
     clock.now(),
   );
 }
 
-async function allResults(deps: ProcessDeps, item: Import, slot: 'row' | 'sweep') {
+async function allResults(deps: FinalizeDeps, item: Import, slot: 'row' | 'sweep') {
   const results = [];
   let cursor: string | undefined;
   do {
@@ -85,7 +89,7 @@ async function allResults(deps: ProcessDeps, item: Import, slot: 'row' | 'sweep'
  * deletion is recorded (with the person as it was, for revert) once, so a re-run deletes no one twice.
  * Returns how many people the import's sweep has deleted in all.
  */
-async function sweepUnmatched(deps: ProcessDeps, item: Import): Promise<number> {
+async function sweepUnmatched(deps: FinalizeDeps, item: Import): Promise<number> {
   const matched = new Set<string>();
   for (const result of await allResults(deps, item, 'row'))
     if (result.person_id) matched.add(result.person_id);
@@ -121,7 +125,7 @@ async function sweepUnmatched(deps: ProcessDeps, item: Import): Promise<number> 
 }
 
 /** Revert: brings back the people delete_unmatched deleted, unless someone took their identifiers since. */
-async function restoreSweep(deps: ProcessDeps, item: Import): Promise<void> {
+async function restoreSweep(deps: FinalizeDeps, item: Import): Promise<void> {
   for (const swept of await allResults(deps, item, 'sweep')) {
     const before = swept.undo?.before;
     if (!before) continue;

@@ -1,6 +1,6 @@
 /** Limits of the service, stated once; the README's table repeats them. */
 export const limits = {
-  /** Rows per chunk: the unit a worker applies in one go. */
+  /** Rows per chunk: the unit a worker applies in one go (chunk geometry: chunks.ts). */
   chunkRows: 1000,
   /** Records in one inline JSON import (larger sets go through CSV upload). */
   maxJsonRecords: 10_000,

@@ -1,4 +1,5 @@
 /** The interfaces the domain needs from the outside world; adapters implement them. */
+import type { Field, FieldSpec } from './fields.js';
 import type {
   Action,
   ChunkRef,
@@ -7,9 +8,11 @@ import type {
   Import,
   ImportStatus,
   Person,
+  RowError,
   RowInput,
   RowOutcome,
   RowResult,
+  Tenant,
   WorkMessage,
 } from './types.js';
 
@@ -130,6 +133,23 @@ export interface ImportStore {
   listByWorkspace(tenantId: string, workspace: string, limit: number): Promise<Import[]>;
 }
 
+/** The typed fields of each workspace. */
+export interface FieldStore {
+  /** Every field of the workspace, sorted by id. */
+  list(tenantId: string, workspace: string): Promise<Field[]>;
+  get(tenantId: string, workspace: string, key: string): Promise<Field | null>;
+  /** The field with this id, when it belongs to this workspace. */
+  getById(tenantId: string, workspace: string, id: number): Promise<Field | null>;
+  /** Creates the field with a new id; a key the workspace already has throws FieldExistsError. */
+  create(tenantId: string, workspace: string, spec: FieldSpec): Promise<Field>;
+  /**
+   * The fields for `specs`, in their order, creating those that do not exist. Safe under races:
+   * when two callers create one key at once, one field is made and both get it. An existing field
+   * is returned as it is, even when its type differs from the spec's.
+   */
+  ensure(tenantId: string, workspace: string, specs: FieldSpec[]): Promise<Field[]>;
+}
+
 export interface ChunkStore {
   put(ref: ChunkRef, rows: ChunkRow[]): Promise<void>;
   read(ref: ChunkRef): Promise<ChunkRow[]>;
@@ -189,6 +209,27 @@ export interface SourceStore {
   exists(tenantId: string, importId: string): Promise<boolean>;
 }
 
+/** A row as a source yields it: an engine input already (JSON surfaces), or cells to map (CSV). */
+export interface RawRow {
+  row: number;
+  line?: number;
+  cells?: Record<string, string>;
+  input?: RowInput;
+  errors: RowError[];
+}
+
+export interface OpenSource {
+  /** CSV: the header names and the delimiter read or detected. */
+  headers: string[] | null;
+  delimiter: string | null;
+  rows: AsyncIterable<RawRow>;
+}
+
+/** Reads an import's uploaded source, streaming. Whole-file problems throw a SourceError. */
+export interface SourceReader {
+  open(item: Import): Promise<OpenSource>;
+}
+
 /** Result files of a finished import, and links to download them. */
 export interface ResultFiles {
   /** Writes a CSV file of these rows (cells that a spreadsheet would run as formulas are neutralized). */
@@ -199,6 +240,14 @@ export interface ResultFiles {
 export interface WorkQueue {
   enqueueChunks(messages: WorkMessage[]): Promise<void>;
   enqueueAnalysis(ref: { tenant_id: string; import_id: string }): Promise<void>;
+}
+
+/** Tenants and their API keys (stored only as hashes). */
+export interface TenantStore {
+  createTenant(tenant: Tenant, keyHash: string, now: string): Promise<void>;
+  addKey(tenantId: string, keyHash: string, now: string): Promise<void>;
+  getTenant(tenantId: string): Promise<Tenant | null>;
+  tenantForKey(keyHash: string): Promise<Tenant | null>;
 }
 
 export interface Clock {

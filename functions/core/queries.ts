@@ -1,6 +1,6 @@
+import { chunkOfRow, firstRowOfChunk } from './chunks.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { identityKey, normalizeIdentifier } from './identifiers.js';
-import { limits } from './limits.js';
 import type { ChunkStore, ImportStore, Page, PeopleStore } from './ports.js';
 import type { IdentifierKind, Import, Person, RowError, RowOutcome, RowResult } from './types.js';
 
@@ -88,7 +88,7 @@ export async function previewRows(
   }
   const items: PreviewRow[] = [];
   while (items.length < query.limit && next <= item.total_rows) {
-    const chunk = Math.floor((next - 1) / limits.chunkRows);
+    const chunk = chunkOfRow(next);
     const rows = await chunks.read({ tenant_id: tenantId, import_id: id, chunk });
     for (const row of rows) {
       if (row.row < next || items.length >= query.limit) continue;
@@ -111,7 +111,7 @@ export async function previewRows(
       if (query.outcome === undefined || predicted.outcome === query.outcome) items.push(predicted);
     }
     if (rows.length === 0) break;
-    if (items.length < query.limit) next = Math.max(next, (chunk + 1) * limits.chunkRows + 1);
+    if (items.length < query.limit) next = Math.max(next, firstRowOfChunk(chunk + 1));
   }
   return { items, cursor: next <= item.total_rows ? String(next) : null };
 }

@@ -1,5 +1,5 @@
+import { rowStubs } from './chunks.js';
 import type { ChunkStore, ImportStore, ResultFiles } from './ports.js';
-import { rowStubs } from './process-chunk.js';
 import type { Import, RowError, RowResult } from './types.js';
 
 const describe = (errors: RowError[]) =>

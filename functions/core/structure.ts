@@ -2,25 +2,15 @@ import { accountValue } from './identifiers.js';
 import { isProfileKey, PROFILE_FIELDS } from './profile.js';
 import {
   type Attributes,
+  type ColumnRole,
   IDENTIFIER_KINDS,
   type Identifier,
   type IdentifierKind,
   type RowInput,
+  type Structure,
 } from './types.js';
 
-/**
- * How a CSV's columns map onto a person: each column (by header name) is an identifier, a person
- * field, an attribute, or ignored. An account identifier takes two columns, its home page and its
- * name, each naming the other as `related`. `priority` orders identifiers (lower first).
- */
-export type ColumnRole =
-  | { role: 'identifier'; kind: Exclude<IdentifierKind, 'account'>; priority?: number }
-  | { role: 'identifier'; kind: 'account'; part: 'home_page' | 'name'; related: string; priority?: number }
-  | { role: 'profile'; key: string }
-  | { role: 'attribute'; key: string }
-  | { role: 'ignore' };
-
-export type Structure = Record<string, ColumnRole>;
+/** Proposing, checking and applying a CSV's structure (the `Structure` type is in types.ts). */
 
 const squash = (header: string) => header.toLowerCase().replace(/[^a-z0-9]/g, '');
 

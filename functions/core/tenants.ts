@@ -1,5 +1,7 @@
-import { hashApiKey, newApiKey, type Tenant, type TenantStore } from './auth.js';
+import { hashApiKey, newApiKey } from './auth.js';
 import { ValidationError } from './errors.js';
+import type { TenantStore } from './ports.js';
+import type { Tenant } from './types.js';
 
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 

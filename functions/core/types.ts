@@ -1,5 +1,4 @@
 /** Domain types. Nothing here knows about AWS. */
-import type { Structure } from './structure.js';
 
 export const IMPORT_STATUSES = [
   'awaiting_upload',
@@ -68,6 +67,26 @@ export interface Identifier {
 
 export type AttributeValue = string | number | boolean | null;
 export type Attributes = Record<string, AttributeValue>;
+
+/**
+ * How a CSV's columns map onto a person: each column (by header name) is an identifier, a person
+ * field, an attribute, or ignored. An account identifier takes two columns, its home page and its
+ * name, each naming the other as `related`. `priority` orders identifiers (lower first).
+ */
+export type ColumnRole =
+  | { role: 'identifier'; kind: Exclude<IdentifierKind, 'account'>; priority?: number }
+  | { role: 'identifier'; kind: 'account'; part: 'home_page' | 'name'; related: string; priority?: number }
+  | { role: 'profile'; key: string }
+  | { role: 'attribute'; key: string }
+  | { role: 'ignore' };
+
+export type Structure = Record<string, ColumnRole>;
+
+/** A customer of the service; every record belongs to one. */
+export interface Tenant {
+  id: string;
+  name: string;
+}
 
 export interface Person {
   id: string;

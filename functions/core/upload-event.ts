@@ -1,3 +1,4 @@
+import { canMove, move } from './import-status.js';
 import type { Clock, ImportStore, WorkQueue } from './ports.js';
 import type { ImportStatus } from './types.js';
 
@@ -27,13 +28,11 @@ export async function startAnalysisOnUpload(
   const item = await deps.imports.get(ref.tenant_id, ref.import_id);
   if (item === null) return { outcome: 'ignored', reason: 'unknown_import' };
   if (item.format !== 'csv') return { outcome: 'ignored', reason: 'not_csv', status: item.status };
-  if (item.status !== 'awaiting_upload') {
+  if (!canMove('analysis_started', item.status)) {
     return { outcome: 'ignored', reason: 'not_awaiting_upload', status: item.status };
   }
   const now = deps.clock.now();
-  if (
-    !(await deps.imports.update(item.tenant_id, item.id, ['awaiting_upload'], { status: 'analyzing' }, now))
-  ) {
+  if (!(await deps.imports.update(item.tenant_id, item.id, ...move('analysis_started'), now))) {
     // The analyze action (or the file route) moved it a moment ago: its analysis is the one.
     return { outcome: 'ignored', reason: 'not_awaiting_upload' };
   }

@@ -1,10 +1,6 @@
-import {
-  type Field,
-  FieldExistsError,
-  type FieldSpec,
-  type FieldStore,
-  fieldFromSpec,
-} from '../../functions/core/fields.js';
+import { FieldExistsError } from '../../functions/core/errors.js';
+import { type Field, type FieldSpec, fieldFromSpec } from '../../functions/core/fields.js';
+import type { FieldStore } from '../../functions/core/ports.js';
 
 /** An in-memory FieldStore for unit tests: ids count up per tenant, keys are unique per workspace. */
 export class MemoryFieldStore implements FieldStore {

@@ -66,7 +66,7 @@
  * scanner works on decoded 64 KiB pieces, finds delimiters and line breaks with `indexOf` (as
  * papaparse does) and slices whole fields, never building strings a character at a time.
  */
-import { IntakeError } from '../../core/errors.js';
+import { CsvFileError } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
 
 export interface CsvLimits {
@@ -113,19 +113,6 @@ export interface CsvRow {
   /** Header name → cell, in an object that inherits nothing (no `__proto__`, no `constructor`). */
   cells: Record<string, string>;
   errors: CsvRowError[];
-}
-
-/** The whole file is refused. */
-export class CsvFileError extends IntakeError {
-  readonly line?: number;
-  readonly byteOffset?: number;
-
-  constructor(code: string, message: string, where: { line?: number; byteOffset?: number } = {}) {
-    super(message, code);
-    this.name = 'CsvFileError';
-    if (where.line !== undefined) this.line = where.line;
-    if (where.byteOffset !== undefined) this.byteOffset = where.byteOffset;
-  }
 }
 
 export interface CsvReadOptions {

@@ -1,19 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { CsvFileError, openCsv } from '../../adapters/csv/csv-reader.js';
-import { ValidationError } from '../../core/errors.js';
+import { openCsv } from '../../adapters/csv/csv-reader.js';
+import { CsvFileError, ValidationError } from '../../core/errors.js';
+import { matchOrder, proposeStructure as proposeEngineStructure } from '../../core/structure.js';
 import {
   type ColumnRole,
-  matchOrder,
-  proposeStructure as proposeEngineStructure,
-  type Structure,
-} from '../../core/structure.js';
-import {
   type Counters,
   FINAL_STATUSES,
   type Import,
   type ImportOptions,
   type RowError,
   type RowResult,
+  type Structure,
 } from '../../core/types.js';
 
 /** Pure translation between Learning Locker's persona imports and the engine (no I/O). */

@@ -5,7 +5,8 @@ import { fieldCreateSchema, fieldsPathSchema } from '../../../schemas/field-crea
 import { type Handler, type HttpEvent, type HttpResult, json, jsonBody, pathParam } from '../../api/http.js';
 import { validate } from '../../api/validation.js';
 import { createField, listFields } from '../../core/field-service.js';
-import type { Field, FieldStore } from '../../core/fields.js';
+import type { Field } from '../../core/fields.js';
+import type { FieldStore } from '../../core/ports.js';
 
 export interface FieldDeps {
   fields: FieldStore;

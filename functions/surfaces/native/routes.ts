@@ -20,8 +20,8 @@ import {
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import type { PeopleStore, ResultFiles } from '../../core/ports.js';
 import { findPeople, getImport, getPerson, listRowResults, previewRows } from '../../core/queries.js';
-import { type Structure, structureShapeProblems } from '../../core/structure.js';
-import { FINAL_STATUSES } from '../../core/types.js';
+import { structureShapeProblems } from '../../core/structure.js';
+import { FINAL_STATUSES, type Structure } from '../../core/types.js';
 import { recordToInput } from './mapping.js';
 import {
   presentAction,

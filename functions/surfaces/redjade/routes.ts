@@ -1,10 +1,9 @@
 import { type Handler, type HttpEvent, json, jsonBody, pathParam, queryOf } from '../../api/http.js';
 import type { Surface } from '../../api/surface.js';
 import { validate } from '../../api/validation.js';
-import { SourceError, type SourceReader } from '../../core/analyze.js';
 import { type CreateImportDeps, createJsonImport } from '../../core/create-import.js';
-import { ConflictError, NotFoundError } from '../../core/errors.js';
-import type { ChunkStore, SourceStore } from '../../core/ports.js';
+import { ConflictError, NotFoundError, SourceError } from '../../core/errors.js';
+import type { ChunkStore, SourceReader, SourceStore } from '../../core/ports.js';
 import { getImport, listRowResults, previewRows } from '../../core/queries.js';
 import type { Import, RowInput } from '../../core/types.js';
 import {

@@ -14,8 +14,8 @@ import type { Surface } from '../../api/surface.js';
 import { validate } from '../../api/validation.js';
 import { type CreateImportDeps, createJsonImport } from '../../core/create-import.js';
 import { ConflictError, NotFoundError } from '../../core/errors.js';
-import type { Field, FieldStore } from '../../core/fields.js';
-import type { ImportStore } from '../../core/ports.js';
+import type { Field } from '../../core/fields.js';
+import type { FieldStore, ImportStore } from '../../core/ports.js';
 import type { RowResult } from '../../core/types.js';
 import {
   type BatchBody,

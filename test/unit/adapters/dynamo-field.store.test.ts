@@ -2,7 +2,7 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoFieldStore } from '../../../functions/adapters/dynamo-field.store.js';
-import { FieldExistsError } from '../../../functions/core/fields.js';
+import { FieldExistsError } from '../../../functions/core/errors.js';
 
 /**
  * Faults DynamoDB Local does not produce (it runs transactions one at a time): a transaction

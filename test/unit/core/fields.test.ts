@@ -1,10 +1,9 @@
-import { ValidationError } from '../../../functions/core/errors.js';
+import { FieldExistsError, ValidationError } from '../../../functions/core/errors.js';
 import { checkFieldSpec, createField, listFields } from '../../../functions/core/field-service.js';
 import {
   calendarDate,
   coerceValue,
   type Field,
-  FieldExistsError,
   type FieldSpec,
   fieldFromSpec,
   inferFieldType,

@@ -2,12 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
-  CsvFileError,
   type CsvHeader,
   type CsvReadOptions,
   type CsvRow,
   openCsv,
 } from '../../../../functions/adapters/csv/csv-reader.js';
+import { CsvFileError } from '../../../../functions/core/errors.js';
 
 const fixtures = new URL('../../../fixtures/csv/', import.meta.url);
 const fixture = (name: string): Uint8Array => readFileSync(new URL(name, fixtures));

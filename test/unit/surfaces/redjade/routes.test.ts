@@ -1,7 +1,7 @@
 import type { HttpEvent, TenantContext } from '../../../../functions/api/http.js';
-import { type OpenSource, SourceError } from '../../../../functions/core/analyze.js';
 import { newImport } from '../../../../functions/core/create-import.js';
-import { ConflictError } from '../../../../functions/core/errors.js';
+import { ConflictError, SourceError } from '../../../../functions/core/errors.js';
+import type { OpenSource } from '../../../../functions/core/ports.js';
 import type { Import, RowInput } from '../../../../functions/core/types.js';
 import type {
   ParticipantImportActionRecord,
