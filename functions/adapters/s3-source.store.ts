@@ -28,6 +28,15 @@ import { type Delimiter, openCsv } from './csv/csv-reader.js';
 export const sourceKey = (tenantId: string, importId: string, format: Import['format']): string =>
   `uploads/${tenantId}/${importId}/source.${format === 'json' ? 'ndjson' : 'csv'}`;
 
+const CSV_SOURCE_KEY = /^uploads\/([^/]+)\/([^/]+)\/source\.csv$/;
+
+/** The import whose uploaded CSV is at `key` (as `sourceKey` lays it out), or null for any other key. */
+export function importOfSourceKey(key: string): { tenant_id: string; import_id: string } | null {
+  const [, tenantId, importId] = CSV_SOURCE_KEY.exec(key) ?? [];
+  if (!tenantId || !importId || sourceKey(tenantId, importId, 'csv') !== key) return null;
+  return { tenant_id: tenantId, import_id: importId };
+}
+
 /** How long a presigned upload URL stays valid. */
 export const UPLOAD_URL_SECONDS = 15 * 60;
 

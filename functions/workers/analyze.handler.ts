@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSHandler, SQSRecord } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws-clients.js';
+import { importOfSourceKey } from '../adapters/s3-source.store.js';
 import { createStores } from '../adapters/stores.js';
 import { loadConfig } from '../config.js';
 import { analyzeImport } from '../core/analyze.js';
@@ -17,7 +18,7 @@ const stores = createStores(config, clients);
 const deps = { ...stores, source: stores.sources };
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  const message = parseAnalyzeMessage(record.body);
+  const message = parseAnalyzeMessage(record.body, importOfSourceKey);
   if (message.kind === 'analysis') {
     await analyzeImport(deps, message.ref);
     logger.info('Import analyzed', { ...message.ref });

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSHandler, SQSRecord } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws-clients.js';
+import { importOfSourceKey } from '../adapters/s3-source.store.js';
 import { createStores } from '../adapters/stores.js';
 import { loadConfig } from '../config.js';
 import { deadLetter } from '../core/dead-letter.js';
@@ -15,7 +16,7 @@ const processor = new BatchProcessor(EventType.SQS);
 const deps = createStores(config, clients);
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  const messages = parseDeadLetter(record.body);
+  const messages = parseDeadLetter(record.body, importOfSourceKey);
   if (messages === null) {
     // Not ours to repair (unreadable): keep it visible in the queue and its alarm.
     logger.error('Unreadable dead letter', { messageId: record.messageId });

@@ -1,4 +1,3 @@
-import { sourceKey } from '../adapters/s3-source.store.js';
 import type { WorkMessage } from '../core/types.js';
 
 /** The import an analysis message (or an upload event) is about. */
@@ -64,7 +63,11 @@ export type AnalyzeMessage =
   | { kind: 'upload'; uploads: UploadedSource[]; ignored: IgnoredRecord[] }
   | { kind: 's3_test_event' };
 
-const SOURCE_KEY = /^uploads\/([^/]+)\/([^/]+)\/source\.csv$/;
+/**
+ * The import whose uploaded CSV is stored under an object key, or null for any other key. The
+ * storage adapter owns the key layout and supplies this (the handlers pass it in).
+ */
+export type SourceKeyReader = (key: string) => ImportRef | null;
 
 /** S3 event keys are URL-encoded, with `+` for a space; null when the encoding is broken. */
 export function decodeS3Key(key: string): string | null {
@@ -80,7 +83,7 @@ const record = (value: unknown): Record<string, unknown> | null =>
     ? (value as Record<string, unknown>)
     : null;
 
-function parseS3Record(value: unknown): UploadedSource | IgnoredRecord {
+function parseS3Record(value: unknown, importOf: SourceKeyReader): UploadedSource | IgnoredRecord {
   const entry = record(value);
   const s3 = record(entry?.s3);
   const bucketName = record(s3?.bucket)?.name;
@@ -94,10 +97,8 @@ function parseS3Record(value: unknown): UploadedSource | IgnoredRecord {
     return { bucket, key: rawKey, reason: `not an object creation (${entry.eventName})` };
   }
   const key = decodeS3Key(rawKey);
-  const match = key === null ? null : SOURCE_KEY.exec(key);
-  const [, tenantId, importId] = match ?? [];
-  // The key must be exactly the one the source store writes an import's CSV to.
-  if (key === null || !tenantId || !importId || sourceKey(tenantId, importId, 'csv') !== key) {
+  const source = key === null ? null : importOf(key);
+  if (key === null || source === null) {
     return {
       bucket,
       key: key ?? rawKey,
@@ -105,21 +106,21 @@ function parseS3Record(value: unknown): UploadedSource | IgnoredRecord {
     };
   }
   const size = typeof object?.size === 'number' ? object.size : null;
-  return { tenant_id: tenantId, import_id: importId, bucket, key, size };
+  return { ...source, bucket, key, size };
 }
 
 /**
  * Parses a message of the analyze queue. A body that is not JSON, or JSON that is none of these,
  * is a poison message and throws; an S3 event record about another object is reported as ignored.
  */
-export function parseAnalyzeMessage(body: string): AnalyzeMessage {
+export function parseAnalyzeMessage(body: string, importOf: SourceKeyReader): AnalyzeMessage {
   const value = record(JSON.parse(body));
   if (value?.Event === 's3:TestEvent') return { kind: 's3_test_event' };
   if (value !== null && Array.isArray(value.Records)) {
     const uploads: UploadedSource[] = [];
     const ignored: IgnoredRecord[] = [];
     for (const entry of value.Records) {
-      const parsed = parseS3Record(entry);
+      const parsed = parseS3Record(entry, importOf);
       if ('reason' in parsed) ignored.push(parsed);
       else uploads.push(parsed);
     }
@@ -135,11 +136,11 @@ export type DeadLetter = WorkMessage | ImportRef;
  * The work a dead letter stands for: a chunk message, an analysis message, or the imports of an
  * upload event (an analysis that could not start); null when the body is none of these.
  */
-export function parseDeadLetter(body: string): DeadLetter[] | null {
+export function parseDeadLetter(body: string, importOf: SourceKeyReader): DeadLetter[] | null {
   try {
     const value = JSON.parse(body) as Record<string, unknown>;
     if ('action_id' in value) return [parseWorkMessage(body)];
-    const message = parseAnalyzeMessage(body);
+    const message = parseAnalyzeMessage(body, importOf);
     if (message.kind === 'analysis') return [message.ref];
     if (message.kind === 'upload') {
       return message.uploads.map(({ tenant_id, import_id }) => ({ tenant_id, import_id }));

@@ -1,3 +1,4 @@
+import { importOfSourceKey } from '../../../functions/adapters/s3-source.store.js';
 import {
   decodeS3Key,
   parseAnalyzeMessage,
@@ -43,7 +44,7 @@ const s3Event = (key: string, extra: Record<string, unknown> = {}) =>
 
 describe('analyze queue messages', () => {
   it('reads an analysis message as before', () => {
-    expect(parseAnalyzeMessage('{"tenant_id":"acme","import_id":"imp_1"}')).toEqual({
+    expect(parseAnalyzeMessage('{"tenant_id":"acme","import_id":"imp_1"}', importOfSourceKey)).toEqual({
       kind: 'analysis',
       ref: { tenant_id: 'acme', import_id: 'imp_1' },
     });
@@ -54,7 +55,7 @@ describe('analyze queue messages', () => {
   });
 
   it('reads the import from the key of an S3 upload event', () => {
-    expect(parseAnalyzeMessage(s3Event('uploads/acme/imp_01HXYZ/source.csv'))).toEqual({
+    expect(parseAnalyzeMessage(s3Event('uploads/acme/imp_01HXYZ/source.csv'), importOfSourceKey)).toEqual({
       kind: 'upload',
       uploads: [
         {
@@ -72,7 +73,7 @@ describe('analyze queue messages', () => {
   it('decodes URL-encoded keys, with + for a space', () => {
     expect(decodeS3Key('uploads/a+b/c%2Bd%C3%A9/source.csv')).toBe('uploads/a b/c+dé/source.csv');
     expect(decodeS3Key('uploads/%E0%A4%A/source.csv')).toBeNull();
-    const message = parseAnalyzeMessage(s3Event('uploads/acme/imp%5F01/source.csv'));
+    const message = parseAnalyzeMessage(s3Event('uploads/acme/imp%5F01/source.csv'), importOfSourceKey);
     expect(message).toMatchObject({
       kind: 'upload',
       uploads: [{ tenant_id: 'acme', import_id: 'imp_01', key: 'uploads/acme/imp_01/source.csv' }],
@@ -88,7 +89,7 @@ describe('analyze queue messages', () => {
         },
       ],
     });
-    expect(parseAnalyzeMessage(body)).toEqual({
+    expect(parseAnalyzeMessage(body, importOfSourceKey)).toEqual({
       kind: 'upload',
       uploads: [
         { tenant_id: 't1', import_id: 'imp_2', bucket: 'b', key: 'uploads/t1/imp_2/source.csv', size: null },
@@ -109,7 +110,7 @@ describe('analyze queue messages', () => {
       'uploads/a+b/my+file.csv',
       'uploads/%E0%A4%A/source.csv',
     ]) {
-      const message = parseAnalyzeMessage(s3Event(key));
+      const message = parseAnalyzeMessage(s3Event(key), importOfSourceKey);
       expect({ key, message }).toEqual({
         key,
         message: {
@@ -119,7 +120,7 @@ describe('analyze queue messages', () => {
         },
       });
     }
-    expect(parseAnalyzeMessage(s3Event('uploads/a+b/my+file.csv'))).toMatchObject({
+    expect(parseAnalyzeMessage(s3Event('uploads/a+b/my+file.csv'), importOfSourceKey)).toMatchObject({
       ignored: [{ key: 'uploads/a b/my file.csv' }],
     });
   });
@@ -127,19 +128,23 @@ describe('analyze queue messages', () => {
   it('ignores records that are not object creations from S3', () => {
     const removed = parseAnalyzeMessage(
       s3Event('uploads/acme/imp_1/source.csv', { eventName: 'ObjectRemoved:Delete' }),
+      importOfSourceKey,
     );
     expect(removed).toMatchObject({
       uploads: [],
       ignored: [{ reason: expect.stringContaining('ObjectRemoved') }],
     });
-    const other = parseAnalyzeMessage(JSON.stringify({ Records: [{ eventSource: 'aws:sns' }, null] }));
+    const other = parseAnalyzeMessage(
+      JSON.stringify({ Records: [{ eventSource: 'aws:sns' }, null] }),
+      importOfSourceKey,
+    );
     expect(other).toMatchObject({ uploads: [], ignored: [{ key: null }, { key: null }] });
   });
 
   it('keeps the uploads and reports the others when an event holds several records', () => {
     const first = JSON.parse(s3Event('uploads/acme/imp_1/source.csv')).Records[0];
     const second = JSON.parse(s3Event('uploads/acme/imp_1/other.csv')).Records[0];
-    const message = parseAnalyzeMessage(JSON.stringify({ Records: [first, second] }));
+    const message = parseAnalyzeMessage(JSON.stringify({ Records: [first, second] }), importOfSourceKey);
     expect(message).toMatchObject({
       kind: 'upload',
       uploads: [{ import_id: 'imp_1' }],
@@ -156,35 +161,41 @@ describe('analyze queue messages', () => {
       RequestId: '5582815E1AEA5ADF',
       HostId: '8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE',
     });
-    expect(parseAnalyzeMessage(body)).toEqual({ kind: 's3_test_event' });
+    expect(parseAnalyzeMessage(body, importOfSourceKey)).toEqual({ kind: 's3_test_event' });
   });
 
   it('throws on anything else: a poison message', () => {
-    expect(() => parseAnalyzeMessage('not json')).toThrow();
-    expect(() => parseAnalyzeMessage('{"tenant_id":"acme"}')).toThrow('Malformed analysis');
-    expect(() => parseAnalyzeMessage('{"Event":"s3:ObjectCreated:Put"}')).toThrow('Malformed analysis');
-    expect(() => parseAnalyzeMessage('[]')).toThrow('Malformed analysis');
+    expect(() => parseAnalyzeMessage('not json', importOfSourceKey)).toThrow();
+    expect(() => parseAnalyzeMessage('{"tenant_id":"acme"}', importOfSourceKey)).toThrow(
+      'Malformed analysis',
+    );
+    expect(() => parseAnalyzeMessage('{"Event":"s3:ObjectCreated:Put"}', importOfSourceKey)).toThrow(
+      'Malformed analysis',
+    );
+    expect(() => parseAnalyzeMessage('[]', importOfSourceKey)).toThrow('Malformed analysis');
   });
 });
 
 describe('dead letters', () => {
   it('names the work to repair: a chunk, an analysis, or the imports of an upload event', () => {
-    expect(parseDeadLetter('{"tenant_id":"t","import_id":"i","action_id":"a","chunk":2}')).toEqual([
-      { tenant_id: 't', import_id: 'i', action_id: 'a', chunk: 2 },
-    ]);
-    expect(parseDeadLetter('{"tenant_id":"t","import_id":"i"}')).toEqual([
+    expect(
+      parseDeadLetter('{"tenant_id":"t","import_id":"i","action_id":"a","chunk":2}', importOfSourceKey),
+    ).toEqual([{ tenant_id: 't', import_id: 'i', action_id: 'a', chunk: 2 }]);
+    expect(parseDeadLetter('{"tenant_id":"t","import_id":"i"}', importOfSourceKey)).toEqual([
       { tenant_id: 't', import_id: 'i' },
     ]);
-    expect(parseDeadLetter(s3Event('uploads/t/imp_9/source.csv'))).toEqual([
+    expect(parseDeadLetter(s3Event('uploads/t/imp_9/source.csv'), importOfSourceKey)).toEqual([
       { tenant_id: 't', import_id: 'imp_9' },
     ]);
-    expect(parseDeadLetter(s3Event('uploads/t/imp_9/notes.csv'))).toEqual([]);
-    expect(parseDeadLetter('{"Event":"s3:TestEvent"}')).toEqual([]);
+    expect(parseDeadLetter(s3Event('uploads/t/imp_9/notes.csv'), importOfSourceKey)).toEqual([]);
+    expect(parseDeadLetter('{"Event":"s3:TestEvent"}', importOfSourceKey)).toEqual([]);
   });
 
   it('is null for an unreadable message', () => {
-    expect(parseDeadLetter('poison')).toBeNull();
-    expect(parseDeadLetter('null')).toBeNull();
-    expect(parseDeadLetter('{"tenant_id":"t","import_id":"i","action_id":"a"}')).toBeNull();
+    expect(parseDeadLetter('poison', importOfSourceKey)).toBeNull();
+    expect(parseDeadLetter('null', importOfSourceKey)).toBeNull();
+    expect(
+      parseDeadLetter('{"tenant_id":"t","import_id":"i","action_id":"a"}', importOfSourceKey),
+    ).toBeNull();
   });
 });
