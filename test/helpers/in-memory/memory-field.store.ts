@@ -4,9 +4,13 @@ import {
   type FieldSpec,
   type FieldStore,
   fieldFromSpec,
-} from '../../functions/core/fields.js';
+} from '../../../functions/core/fields.js';
 
-/** An in-memory FieldStore for unit tests: ids count up per tenant, keys are unique per workspace. */
+/**
+ * FieldStore in memory, with DynamoFieldStore's contract: ids count up per tenant, a key is unique
+ * per workspace (creating it again throws FieldExistsError), `ensure` returns existing fields as
+ * they are and creates the others. Everything read is a copy.
+ */
 export class MemoryFieldStore implements FieldStore {
   readonly fields = new Map<string, Field>();
   private readonly lastIds = new Map<string, number>();
