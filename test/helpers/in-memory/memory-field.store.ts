@@ -36,22 +36,39 @@ export class MemoryFieldStore implements FieldStore {
   }
 
   async create(tenantId: string, workspace: string, spec: FieldSpec): Promise<Field> {
-    const slot = this.slot(tenantId, workspace, spec.key);
-    if (this.fields.has(slot)) throw new FieldExistsError(workspace, spec.key);
+    // The id is drawn first, as the adapter's counter does: a key that exists leaves a gap.
     const id = (this.lastIds.get(tenantId) ?? 0) + 1;
     this.lastIds.set(tenantId, id);
+    const slot = this.slot(tenantId, workspace, spec.key);
+    if (this.fields.has(slot)) throw new FieldExistsError(workspace, spec.key);
     const field = fieldFromSpec(spec, { id, workspace, now: this.now() });
     this.fields.set(slot, field);
     return structuredClone(field);
   }
 
   async ensure(tenantId: string, workspace: string, specs: FieldSpec[]): Promise<Field[]> {
-    const out: Field[] = [];
-    for (const spec of specs) {
-      out.push(
-        (await this.get(tenantId, workspace, spec.key)) ?? (await this.create(tenantId, workspace, spec)),
-      );
+    const wanted = new Map<string, FieldSpec>();
+    for (const spec of specs) if (!wanted.has(spec.key)) wanted.set(spec.key, spec);
+    const found = new Map<string, Field>();
+    for (const key of wanted.keys()) {
+      const field = await this.get(tenantId, workspace, key);
+      if (field !== null) found.set(key, field);
     }
-    return out;
+    for (const spec of wanted.values()) {
+      if (found.has(spec.key)) continue;
+      // Another caller may have created it since it was looked up: theirs is the field.
+      try {
+        found.set(spec.key, await this.create(tenantId, workspace, spec));
+      } catch (error) {
+        const winner = await this.get(tenantId, workspace, spec.key);
+        if (!(error instanceof FieldExistsError) || winner === null) throw error;
+        found.set(spec.key, winner);
+      }
+    }
+    return specs.map((spec) => {
+      const field = found.get(spec.key);
+      if (field === undefined) throw new Error(`Field '${spec.key}' was neither found nor created`);
+      return field;
+    });
   }
 }
