@@ -70,6 +70,20 @@ describe('finalizeAction', () => {
     expect(deps.files.writes).toBe(writes);
   });
 
+  it('writes the result files once when deliveries of the last chunk run at once', async () => {
+    const deps = memoryDeps();
+    const { id, message } = await sweepingImport(deps);
+    const writes = deps.files.writes;
+
+    await Promise.all([processChunk(deps, message), processChunk(deps, message)]);
+
+    expect(await readImport(deps, id)).toMatchObject({
+      status: 'completed',
+      counters: expect.objectContaining({ deleted: 3 }),
+    });
+    expect(deps.files.writes - writes).toBe(2);
+  });
+
   it('after a crash half-way, finishes from the redelivered last chunk, deleting and counting each person once', async () => {
     const deps = memoryDeps();
     const { id, message } = await sweepingImport(deps);
