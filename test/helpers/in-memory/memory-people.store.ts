@@ -38,13 +38,13 @@ interface RowWrite {
 }
 
 /**
- * PeopleStore in memory, with DynamoPeopleStore's contract: each row's result is written at most
- * once per (import, slot, row) — a `row` result may be replaced only by another action's when it
- * was failed or unprocessed — together with its effect, atomically: each person put on the
- * condition that it is still the version the plan read (or absent when new), each deletion
- * likewise, each identity item moved from its current owner to its new one. A refused row writes
- * nothing and answers why: `already_recorded` before `identity_taken` before `stale`.
- * Stored people and results are copies: a test cannot alias them.
+ * PeopleStore in memory, with DynamoPeopleStore's contract: each result is written at most once
+ * per (import, slot, row — or person, for delete_unmatched's slots) — a `row` result may be
+ * replaced only by another action's when it was failed or unprocessed — together with its effect,
+ * atomically: each person put on the condition that it is still the version the plan read (or
+ * absent when new), each deletion likewise, each identity item moved from its current owner to its
+ * new one. A refused row writes nothing and answers why: `already_recorded` before
+ * `identity_taken` before `stale`. Stored people and results are copies: a test cannot alias them.
  */
 export class MemoryPeopleStore implements PeopleStore {
   /** `tenant#id` → person. */
