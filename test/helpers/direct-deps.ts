@@ -23,19 +23,3 @@ export function directStores(): ReturnType<typeof createStores> {
   const clients = createAwsClients(config);
   return createStores(config, clients);
 }
-
-/** A people store that fails every commit after the first `k`: a worker crashing half-way through a chunk. */
-export function crashingAfter(deps: ProcessDeps, k: number): ProcessDeps {
-  let commits = 0;
-  const people = Object.create(deps.people) as ProcessDeps['people'];
-  // commit() goes through commitMany(): the first rows of a call that crosses k are written, then the crash.
-  people.commitMany = async (changes) => {
-    const allowed = k - commits;
-    if (allowed <= 0) throw new Error(`injected crash after ${k} commits`);
-    const outcomes = await deps.people.commitMany.call(people, changes.slice(0, allowed));
-    commits += outcomes.length;
-    if (changes.length > allowed) throw new Error(`injected crash after ${k} commits`);
-    return outcomes;
-  };
-  return { ...deps, people };
-}

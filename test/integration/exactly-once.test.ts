@@ -1,6 +1,7 @@
 import { processChunk } from '../../functions/core/process-chunk.js';
 import { emptyCounters, type WorkMessage } from '../../functions/core/types.js';
-import { crashingAfter, directDeps } from '../helpers/direct-deps.js';
+import { crashingAfter } from '../helpers/crashing-people.js';
+import { directDeps } from '../helpers/direct-deps.js';
 import {
   type Body,
   call,

@@ -9,7 +9,7 @@ import {
   inferFieldType,
 } from '../../../functions/core/fields.js';
 import type { AttributeValue } from '../../../functions/core/types.js';
-import { MemoryFieldStore } from '../../helpers/in-memory-fields.js';
+import { MemoryFieldStore } from '../../helpers/in-memory/memory-field.store.js';
 
 const field = (type: Field['type'], options?: string[]): Field =>
   fieldFromSpec({ key: 'col', type, options }, { id: 1, workspace: 'w', now: '2024-01-01T00:00:00.000Z' });
