@@ -1,5 +1,3 @@
-import { Ajv } from 'ajv';
-import type { FromSchema } from 'json-schema-to-ts';
 import {
   type Handler,
   type HttpEvent,
@@ -9,7 +7,6 @@ import {
   pathParam,
   rawBody,
 } from '../../api/http.js';
-import type { SurfaceErrorFormat } from '../../api/middleware.js';
 import type { Surface } from '../../api/surface.js';
 import { validate } from '../../api/validation.js';
 import { type CreateImportDeps, createJsonImport } from '../../core/create-import.js';
@@ -17,20 +14,18 @@ import { ConflictError, NotFoundError } from '../../core/errors.js';
 import type { Field, FieldStore } from '../../core/fields.js';
 import type { ImportStore } from '../../core/ports.js';
 import type { RowResult } from '../../core/types.js';
+import { batchOptions, defaultWorkspace, parseId, planAnswers } from './mapping.js';
 import {
-  type BatchBody,
   batchHref,
-  batchOptions,
-  defaultWorkspace,
   finalStatus,
-  parseBatchBody,
-  parseId,
-  planAnswers,
+  presentProgram,
   progressStatus,
   resultOf,
-} from './mapping.js';
+  WEBADMIT_PREFIX,
+  webadmitErrors,
+} from './presenters.js';
 import type { ProgramRecord, WebAdmitRegistry } from './registry.js';
-import { webadmitProgramSchema } from './schema.js';
+import { type BatchBody, parseBatchBody, webadmitValidators } from './validators.js';
 
 export interface WebAdmitDeps extends CreateImportDeps {
   imports: ImportStore;
@@ -38,46 +33,13 @@ export interface WebAdmitDeps extends CreateImportDeps {
   webadmit: WebAdmitRegistry;
 }
 
-type ProgramBody = FromSchema<typeof webadmitProgramSchema>;
-
-/** The native registration endpoint's validator, compiled once, with the options of validation.ts's. */
-const programValidator = new Ajv({
-  allErrors: true,
-  strict: true,
-  allowUnionTypes: true,
-}).compile<ProgramBody>(webadmitProgramSchema);
-
-const PREFIX = '/api/v2/user_identities';
-const BATCHES = `${PREFIX}/{user_identity_id}/programs/{program_id}/batch_custom_field_answers`;
+const BATCHES = `${WEBADMIT_PREFIX}/{user_identity_id}/programs/{program_id}/batch_custom_field_answers`;
 /** Custom fields looked up at once. */
 const FIELD_LOOKUPS = 25;
 
 /** The body, or every schema problem in the json-schema gem's words. An empty body is `{}`. */
 const batchBody = (event: HttpEvent): BatchBody =>
   parseBatchBody(rawBody(event).trim() === '' ? {} : jsonBody(event));
-
-/** WebAdmit's error bodies: `{"message"}`, `{"errors": {"schema": [...]}}` for 422, nothing for 401. */
-export const webadmitErrors: SurfaceErrorFormat = {
-  matches: (path) => path === PREFIX || path.startsWith(`${PREFIX}/`),
-  format: ({ status, message, problems }) => {
-    if (status === 401) return { statusCode: 401, headers: {}, body: '' };
-    if (status === 422 && problems !== undefined) {
-      const schema = problems.map((p) =>
-        p.pointer.startsWith('#') ? p.message : `The property '#${p.pointer}' ${p.message}`,
-      );
-      return json(422, { errors: { schema } });
-    }
-    return json(status, { message: /[.!?]$/.test(message) ? message : `${message}.` });
-  },
-};
-
-const presentProgram = (program: ProgramRecord) => ({
-  object: 'webadmit_program',
-  user_identity_id: program.user_identity_id,
-  program_id: program.program_id,
-  workspace: program.workspace,
-  created_at: program.created_at,
-});
 
 /**
  * WebAdmit's batch custom field answers: a batch is an engine import updating existing applicants'
@@ -183,7 +145,7 @@ export function webadmitSurface(deps: WebAdmitDeps): Surface {
 
   /** Native: `POST /v1/webadmit/programs` registers a user identity's program; 200 when it already is. */
   const register: Handler = async (event, { tenant }) => {
-    const body = validate(programValidator, jsonBody(event), 'program');
+    const body = validate(webadmitValidators.program, jsonBody(event), 'program');
     const workspace = body.workspace ?? defaultWorkspace(body.user_identity_id, body.program_id);
     const { record, created } = await deps.webadmit.registerProgram(tenant.id, {
       user_identity_id: body.user_identity_id,

@@ -2,21 +2,23 @@ import { ValidationError } from '../../../../functions/core/errors.js';
 import { type Field, fieldFromSpec } from '../../../../functions/core/fields.js';
 import { IMPORT_STATUSES, type ImportStatus, type RowResult } from '../../../../functions/core/types.js';
 import {
+  batchOptions,
+  defaultWorkspace,
+  messages,
+  parseId,
+  planAnswers,
+} from '../../../../functions/surfaces/webadmit/mapping.js';
+import {
   type AnswerFate,
   BATCH_STATUSES,
   batchHref,
-  batchOptions,
-  defaultWorkspace,
   finalStatus,
-  messages,
-  parseBatchBody,
-  parseId,
-  planAnswers,
   progressStatus,
   resultOf,
-  typeName,
-} from '../../../../functions/surfaces/webadmit/mapping.js';
+} from '../../../../functions/surfaces/webadmit/presenters.js';
 import type { BatchAnswer } from '../../../../functions/surfaces/webadmit/registry.js';
+import { typeName } from '../../../../functions/surfaces/webadmit/schema-problems.js';
+import { parseBatchBody } from '../../../../functions/surfaces/webadmit/validators.js';
 
 const HREF_PATTERN = /^\/api\/v2\/user_identities\/\d+\/programs\/\d+\/batch_custom_field_answers\/\d+$/;
 const NOW = '2024-01-01T00:00:00.000Z';
