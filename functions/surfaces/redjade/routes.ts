@@ -12,7 +12,6 @@ import {
   engineOptionsOf,
   participantToRow,
   reviewOptions,
-  redjadeValidators as validators,
   workspaceOfEvent,
 } from './mapping.js';
 import {
@@ -25,6 +24,7 @@ import {
   redjadeErrors,
 } from './presenters.js';
 import type { ParticipantImportActionRecord, ParticipantImportRecord, RedJadeRegistry } from './registry.js';
+import { redjadeValidators as validators } from './validators.js';
 
 export interface RedJadeDeps extends CreateImportDeps {
   /** Actions re-read the rows of their participant import's review. */
