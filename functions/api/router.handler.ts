@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { createAwsClients } from '../adapters/aws-clients.js';
+import { CsvReaderInspector } from '../adapters/csv/csv-inspector.js';
 import { DynamoTenantStore } from '../adapters/dynamo-tenant.store.js';
 import { createStores } from '../adapters/stores.js';
 import { loadConfig } from '../config.js';
@@ -32,7 +33,11 @@ const surfaces: Surface[] = [
   mpdxSurface({ ...deps, contacts: new DynamoContactStore(clients.dynamo, config.jobsTable) }),
   redjadeSurface({ ...deps, redjade: new DynamoRedJadeRegistry(clients.dynamo, config.jobsTable) }),
   webadmitSurface({ ...deps, webadmit: new DynamoWebAdmitRegistry(clients.dynamo, config.jobsTable) }),
-  learningLockerSurface({ ...deps, ll: new DynamoLearningLockerRegistry(clients.dynamo, config.jobsTable) }),
+  learningLockerSurface({
+    ...deps,
+    ll: new DynamoLearningLockerRegistry(clients.dynamo, config.jobsTable),
+    csv: new CsvReaderInspector(),
+  }),
   nativeSurface(deps),
 ];
 
