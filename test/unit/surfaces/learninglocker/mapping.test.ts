@@ -1,5 +1,6 @@
 import {
   processOptions,
+  repairMultipart,
   toEngineStructure,
   uploadOptions,
 } from '../../../../functions/surfaces/learninglocker/mapping.js';
@@ -71,5 +72,22 @@ describe('Learning Locker structures in the engine', () => {
       match_on: ['account'],
     });
     expect(uploadOptions(toEngineStructure(EXAMPLE))).toEqual({ ...options, dry_run: true });
+  });
+});
+
+describe('Learning Locker multipart uploads', () => {
+  it('reads the document’s part headers without a colon, and leaves file content alone', () => {
+    const type = 'multipart/form-data; boundary=B';
+    const body = Buffer.from(
+      '--B\r\nContent-Disposition form-data; name="id"\r\nContent-Length: 2\r\n\r\nab\r\n' +
+        '--B\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nContent-Disposition form-data\r\n--B--\r\n',
+      'latin1',
+    );
+
+    const repaired = repairMultipart(body, type).toString('latin1');
+
+    expect(repaired).toContain('--B\r\nContent-Disposition: form-data; name="id"');
+    expect(repaired).toContain('\r\n\r\nContent-Disposition form-data\r\n--B--');
+    expect(repairMultipart(body, 'multipart/form-data')).toBe(body);
   });
 });

@@ -1,6 +1,5 @@
 import { CsvReaderInspector } from '../../../../functions/adapters/csv/csv-inspector.js';
 import { ValidationError } from '../../../../functions/core/errors.js';
-import { repairMultipart } from '../../../../functions/surfaces/learninglocker/mapping.js';
 import { readCsvShape as readShape } from '../../../../functions/surfaces/learninglocker/service.js';
 
 /** The service's CSV check, with the adapter the API wires in. */
@@ -26,20 +25,5 @@ describe('Learning Locker uploads', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).code).toBe(code);
     expect((error as ValidationError).message).toMatch(/^The CSV cannot be imported: /);
-  });
-
-  it('reads the document’s part headers without a colon, and leaves file content alone', () => {
-    const type = 'multipart/form-data; boundary=B';
-    const body = Buffer.from(
-      '--B\r\nContent-Disposition form-data; name="id"\r\nContent-Length: 2\r\n\r\nab\r\n' +
-        '--B\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nContent-Disposition form-data\r\n--B--\r\n',
-      'latin1',
-    );
-
-    const repaired = repairMultipart(body, type).toString('latin1');
-
-    expect(repaired).toContain('--B\r\nContent-Disposition: form-data; name="id"');
-    expect(repaired).toContain('\r\n\r\nContent-Disposition form-data\r\n--B--');
-    expect(repairMultipart(body, 'multipart/form-data')).toBe(body);
   });
 });
