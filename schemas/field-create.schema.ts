@@ -1,4 +1,5 @@
 import { FIELD_TYPES, fieldLimits } from '../functions/core/fields.js';
+import { RESERVED_KEYS } from '../functions/core/reserved-keys.js';
 import { workspaceSchema } from './import-create.schema.js';
 
 /**
@@ -9,7 +10,7 @@ export const fieldKeySchema = {
   type: 'string',
   maxLength: fieldLimits.maxKeyLength,
   pattern: '\\S',
-  not: { enum: ['__proto__', 'constructor', 'prototype'] },
+  not: { enum: RESERVED_KEYS },
 } as const;
 
 /** `POST /v1/workspaces/{workspace}/fields`. Options go with select fields only (checked after the schema). */

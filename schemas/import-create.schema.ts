@@ -1,4 +1,5 @@
 import { limits } from '../functions/core/limits.js';
+import { RESERVED_KEYS } from '../functions/core/reserved-keys.js';
 import { IDENTIFIER_KINDS, MATCH_KINDS, OPERATIONS } from '../functions/core/types.js';
 import { personRecordSchema } from './person-record.schema.js';
 
@@ -48,7 +49,7 @@ export const structureSchema = {
         type: 'string',
         minLength: 1,
         maxLength: 128,
-        not: { enum: ['__proto__', 'constructor', 'prototype'] },
+        not: { enum: RESERVED_KEYS },
       },
       priority: { type: 'integer', minimum: 0 },
     },

@@ -1,3 +1,5 @@
+import { RESERVED_KEYS } from '../functions/core/reserved-keys.js';
+
 const text = (maxLength: number) => ({ type: ['string', 'null'], maxLength }) as const;
 
 /** A person as sent in a native JSON import. Every property is optional; a row needs one identifier. */
@@ -38,7 +40,7 @@ export const personRecordSchema = {
       propertyNames: {
         minLength: 1,
         maxLength: 128,
-        not: { enum: ['__proto__', 'constructor', 'prototype'] },
+        not: { enum: RESERVED_KEYS },
       },
       additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
     },

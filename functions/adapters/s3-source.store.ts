@@ -257,6 +257,10 @@ export class S3SourceStore implements SourceStore, SourceReader {
     }
   }
 
+  sourceHandle(tenantId: string, importId: string, format: Import['format']): string {
+    return sourceKey(tenantId, importId, format);
+  }
+
   async open(item: Import): Promise<OpenSource> {
     const key = sourceKey(item.tenant_id, item.id, item.format);
     let body: AsyncIterable<Uint8Array>;

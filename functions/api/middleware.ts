@@ -69,7 +69,11 @@ export interface SurfaceErrorFormat {
   }): HttpResult;
 }
 
-const nativeFormat: SurfaceErrorFormat = {
+/**
+ * The native API's error format, `{"error": {code, message, details?}}`: the native surface's, and
+ * the format of any path no surface claims (`/health`, unknown routes).
+ */
+export const nativeErrorFormat: SurfaceErrorFormat = {
   matches: () => true,
   format: ({ status, code, message, problems }) =>
     json(status, { error: { code, message, ...(problems ? { details: problems } : {}) } }),
@@ -86,7 +90,7 @@ export function errorResponses(
   return {
     onError: async (request) => {
       const { error } = request;
-      const surface = surfaces.find((s) => s.matches(request.event.rawPath)) ?? nativeFormat;
+      const surface = surfaces.find((s) => s.matches(request.event.rawPath)) ?? nativeErrorFormat;
       if (error instanceof IntakeError) {
         request.response = surface.format({
           status: statusOf(error),

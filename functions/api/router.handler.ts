@@ -2,15 +2,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { createAwsClients } from '../adapters/aws-clients.js';
+import { CsvReaderInspector } from '../adapters/csv/csv-inspector.js';
 import { DynamoTenantStore } from '../adapters/dynamo-tenant.store.js';
 import { createStores } from '../adapters/stores.js';
 import { loadConfig } from '../config.js';
 import { DynamoLearningLockerRegistry } from '../surfaces/learninglocker/registry.dynamo.js';
 import { learningLockerSurface } from '../surfaces/learninglocker/routes.js';
-import { DynamoContactStore } from '../surfaces/mpdx/contacts.dynamo.js';
+import { DynamoContactStore } from '../surfaces/mpdx/registry.dynamo.js';
 import { mpdxSurface } from '../surfaces/mpdx/routes.js';
-import { fieldRoutes } from '../surfaces/native/fields.routes.js';
-import { nativeRoutes } from '../surfaces/native/routes.js';
+import { nativeSurface } from '../surfaces/native/routes.js';
 import { DynamoRedJadeRegistry } from '../surfaces/redjade/registry.dynamo.js';
 import { redjadeSurface } from '../surfaces/redjade/routes.js';
 import { DynamoWebAdmitRegistry } from '../surfaces/webadmit/registry.dynamo.js';
@@ -24,21 +24,25 @@ const clients = createAwsClients(config);
 const logger = new Logger({ serviceName: 'intake-api' });
 
 const deps = createStores(config, clients);
-const { fields } = deps;
 
-/** The compatible surfaces; each brings its routes and its error format. */
+/**
+ * The API surfaces; each brings its routes and its error format. Native comes last: its error
+ * format is the default, for every path the others do not claim.
+ */
 const surfaces: Surface[] = [
-  // surfaces: one line each
   mpdxSurface({ ...deps, contacts: new DynamoContactStore(clients.dynamo, config.jobsTable) }),
   redjadeSurface({ ...deps, redjade: new DynamoRedJadeRegistry(clients.dynamo, config.jobsTable) }),
   webadmitSurface({ ...deps, webadmit: new DynamoWebAdmitRegistry(clients.dynamo, config.jobsTable) }),
-  learningLockerSurface({ ...deps, ll: new DynamoLearningLockerRegistry(clients.dynamo, config.jobsTable) }),
+  learningLockerSurface({
+    ...deps,
+    ll: new DynamoLearningLockerRegistry(clients.dynamo, config.jobsTable),
+    csv: new CsvReaderInspector(),
+  }),
+  nativeSurface(deps),
 ];
 
 const routes = [
   { method: 'GET' as const, path: '/health', handler: async () => json(200, { status: 'ok' }) },
-  ...nativeRoutes(deps),
-  ...fieldRoutes({ fields }),
   ...surfaces.flatMap((surface) => surface.routes),
 ];
 

@@ -103,3 +103,20 @@ export class CsvFileError extends IntakeError {
     if (where.byteOffset !== undefined) this.byteOffset = where.byteOffset;
   }
 }
+
+/** MPDX: the tenant already has a contact with this id. */
+export class ContactExistsError extends ConflictError {
+  constructor(id: string) {
+    super(`A contact with id '${id}' already exists`, 'contact_exists');
+    this.name = 'ContactExistsError';
+  }
+}
+
+/** Learning Locker: no persona import model with this id (worded as Learning Locker's NotFoundError). */
+export class PersonasImportNotFound extends NotFoundError {
+  constructor(id: string) {
+    super('personasImport', id);
+    this.name = 'PersonasImportNotFound';
+    this.message = `Could not find personasImport with ${id}`;
+  }
+}

@@ -1,9 +1,8 @@
 import { coerceValue, type Field, type FieldSpec, inferFieldType } from './fields.js';
 import { identityKey, normalizeIdentifier } from './identifiers.js';
 import { checkProfileValue, isProfileKey } from './profile.js';
+import { isReservedKey } from './reserved-keys.js';
 import type { Attributes, AttributeValue, Identifier, ImportOptions, RowError, RowInput } from './types.js';
-
-const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const isBlank = (value: AttributeValue | undefined): boolean =>
   value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
@@ -72,7 +71,7 @@ export function normalizeRow(raw: RowInput, ctx: NormalizeContext): NormalizedRo
   for (const [key, value] of Object.entries(raw.attributes)) {
     // The column names the value in row errors and new fields; most values need neither.
     const column = () => label(`attributes.${key}`);
-    if (DANGEROUS_KEYS.has(key) || key.trim() === '') {
+    if (isReservedKey(key) || key.trim() === '') {
       errors.push({
         code: 'invalid_field_name',
         field: column(),

@@ -207,6 +207,11 @@ export interface SourceStore {
     parts: UploadedPart[],
   ): Promise<{ problem: string } | null>;
   exists(tenantId: string, importId: string): Promise<boolean>;
+  /**
+   * Where an import's uploaded source is kept, as `ResultFiles.downloadUrl` takes it (Learning
+   * Locker shows it as the model's `csvHandle`).
+   */
+  sourceHandle(tenantId: string, importId: string, format: Import['format']): string;
 }
 
 /** A row as a source yields it: an engine input already (JSON surfaces), or cells to map (CSV). */
@@ -256,4 +261,20 @@ export interface Clock {
 
 export interface IdGenerator {
   next(): string;
+}
+
+/** A CSV file's header names and the count of its data rows. */
+export interface CsvShape {
+  headers: string[];
+  rows: number;
+}
+
+/** Reads a CSV file that is not stored yet (a surface that checks an upload as it arrives). */
+export interface CsvInspector {
+  /**
+   * Reads the file once, as analysis will: its headers and data rows. Throws a SourceError (its
+   * `code` says why) when the file cannot be imported at all: empty, duplicate or empty headers, a
+   * bad encoding, an unterminated quote, too many rows.
+   */
+  shape(bytes: Uint8Array): Promise<CsvShape>;
 }

@@ -68,6 +68,7 @@
  */
 import { CsvFileError } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
+import { isReservedKey } from '../../core/reserved-keys.js';
 
 export interface CsvLimits {
   /** Bytes in the file, the BOM included. */
@@ -150,7 +151,6 @@ const SAMPLE_RECORDS = 6;
 /** ...or at this many characters, whichever comes first. */
 const SAMPLE_CHARS = 64 * 1024;
 const CANDIDATES: readonly Delimiter[] = [',', ';', '\t', '|'];
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 /**
  * The prototype of `cells`: empty, frozen, itself without a prototype, so `cells` inherits nothing
  * (no `__proto__` setter, no `constructor`, no `toString`) and is as safe as `Object.create(null)`.
@@ -346,7 +346,7 @@ class CsvDecoder {
     for (const [index, name] of names.entries()) {
       const column = `Column ${index + 1} of the header`;
       if (name === '') throw new CsvFileError('empty_header', `${column} has no name`, { line });
-      if (RESERVED_NAMES.has(name)) {
+      if (isReservedKey(name)) {
         throw new CsvFileError('reserved_header', `${column} is named ${quoted(name)}, which is reserved`, {
           line,
         });

@@ -7,8 +7,7 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { expiresAt } from '../../adapters/keys.js';
-import type { LlStructure } from './mapping.js';
-import type { LearningLockerRegistry, PersonasImportRecord } from './registry.js';
+import type { LearningLockerRegistry, LlStructure, PersonasImportRecord } from './registry.js';
 
 /**
  * Key layout of the Learning Locker surface's items in the jobs table. Every key starts with the

@@ -1,4 +1,23 @@
-import type { LlStructure } from './mapping.js';
+/** Learning Locker's column types, as its persona import structures name them. */
+export const COLUMN_TYPES = [
+  'COLUMN_NAME',
+  'COLUMN_ACCOUNT_KEY',
+  'COLUMN_ACCOUNT_VALUE',
+  'COLUMN_ATTRIBUTE_DATA',
+  'COLUMN_MBOX',
+  'COLUMN_MBOXSHA1SUM',
+  'COLUMN_OPENID',
+] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+/** `''`: a column that is not imported (Learning Locker's own proposals leave unknown columns so). */
+export interface LlColumn {
+  columnName: string;
+  columnType: ColumnType | '';
+  relatedColumn: string;
+  primary: number | null;
+}
+export type LlStructure = Record<string, LlColumn>;
 
 /**
  * What the Learning Locker surface keeps besides the engine's imports: each persona import model

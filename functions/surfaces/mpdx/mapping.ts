@@ -1,13 +1,10 @@
-import { isProfileKey, type PROFILE_FIELDS } from '../../core/profile.js';
-import type { Attributes, Person, RowResult } from '../../core/types.js';
+import { isProfileKey } from '../../core/profile.js';
+import type { Attributes } from '../../core/types.js';
+import { type JsonApiError, jsonApiError, dataPointer as pointer } from './json-api.js';
 import { uuidPattern } from './schema.js';
+import { expectedFrom, parseClientTimestamp } from './timestamps.js';
 
-/** Pure translation between MPDX's JSON:API people and the engine's rows and people. */
-
-export const MPDX_MEDIA_TYPE = 'application/vnd.api+json';
-export const MPDX_CONTENT_TYPE = 'application/vnd.api+json; charset=utf-8';
-/** Intake keeps no pictures: every person shows MPDX's default avatar. */
-export const DEFAULT_AVATAR = 'https://mpdx.org/images/avatar.png';
+/** MPDX's bulk requests read item by item into what each asks of the engine, or why it cannot. */
 
 export const mpdxLimits = {
   /** Items in one bulk request; more answer 413 and nothing is applied. */
@@ -16,44 +13,8 @@ export const mpdxLimits = {
 
 export type BulkMethod = 'POST' | 'PUT' | 'DELETE';
 
-/** A JSON:API error object. `status` is the HTTP status as a string, as JSON:API says. */
-export interface JsonApiError {
-  status: string;
-  code: string;
-  title: string;
-  detail: string;
-  source?: { pointer?: string; header?: string };
-}
-
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity',
-  500: 'Internal Server Error',
-};
-
-export const jsonApiError = (
-  status: number,
-  code: string,
-  detail: string,
-  source?: JsonApiError['source'],
-): JsonApiError => ({
-  status: String(status),
-  code,
-  title: TITLES[status] ?? 'Error',
-  detail,
-  ...(source ? { source } : {}),
-});
-
 /** MPDX's whole-request message when an item has no id (nothing is applied). */
 export const MISSING_ID_MESSAGE = "An 'id' is required for every single object under /data";
-/** MPDX's per-item conflict message; the stored time follows in brackets. */
-export const CONFLICT_MESSAGE = 'is not equal to the current value in the database';
 export const UPDATED_IN_DB_AT_REQUIRED =
   'has to be sent in the list of attributes in order to update resource';
 
@@ -61,58 +22,6 @@ const UUID = new RegExp(uuidPattern);
 export const isUuid = (id: string): boolean => UUID.test(id);
 /** UUIDs compare ignoring case and are answered in lower case; other ids are kept as sent. */
 export const normalizeId = (id: string): string => (isUuid(id) ? id.toLowerCase() : id);
-
-// ---------------------------------------------------------------- timestamps
-
-/** An engine time (ISO with milliseconds) as MPDX shows it: `2022-01-12T17:18:13Z`, whole seconds. */
-export const formatTimestamp = (iso: string): string => {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-};
-
-const CLIENT_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i;
-
-/**
- * A client's `updated_in_db_at`, in the forms MPDX clients send (`2022-01-12 17:18:13 UTC`, ISO 8601
- * with `Z` or an offset, with or without a fraction; no zone means UTC), as epoch milliseconds at
- * whole-second precision. Null when it is not a time.
- */
-export function parseClientTimestamp(value: string): number | null {
-  const match = CLIENT_TIME.exec(value.trim());
-  if (match === null) return null;
-  const [, y, mo, d, h, mi, s, zone] = match;
-  const parts = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
-  const [year, month, day, hour, minute, second] = parts;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const back = new Date(utc);
-  if (
-    back.getUTCFullYear() !== year ||
-    back.getUTCMonth() !== month - 1 ||
-    back.getUTCDate() !== day ||
-    hour > 23 ||
-    minute > 59 ||
-    second > 59
-  )
-    return null;
-  let offsetMinutes = 0;
-  if (zone !== undefined && /^[+-]/.test(zone)) {
-    const digits = zone.replace(':', '');
-    const sign = digits.startsWith('-') ? -1 : 1;
-    offsetMinutes = sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
-  }
-  return utc - offsetMinutes * 60_000;
-}
-
-/**
- * The engine's `expected_updated_in_db_at` for a client's time. MPDX compares whole seconds and we
- * show whole seconds, while the engine keeps milliseconds and reports a conflict when the stored time
- * is later than the expected one: so the expected time is the last millisecond of the client's second.
- * A person changed in a later second conflicts; one changed within the same second does not (as in MPDX).
- */
-export const expectedFrom = (clientMs: number): string => new Date(clientMs + 999).toISOString();
-
-// ---------------------------------------------------------------- requests
 
 /** Attributes shown in responses that a client may echo back; they are ignored. */
 const READ_ONLY = new Set(['avatar', 'created_at', 'updated_at', 'parent_contacts']);
@@ -130,12 +39,9 @@ export interface BulkItem {
   /** Engine `expected_updated_in_db_at` (see `expectedFrom`); absent when not checked. */
   expected?: string;
 }
-
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const pointer = (path: string) => ({ pointer: `/data${path}` });
 
 /** Ids of the items that have none: the request is refused as a whole, since an answer needs an id. */
 export function missingIdErrors(items: { data: Json }[]): JsonApiError[] {
@@ -335,92 +241,3 @@ export function duplicateIdError(firstIndex: number): JsonApiError {
     pointer('/id'),
   );
 }
-
-// ---------------------------------------------------------------- responses
-
-const RELATIONSHIPS = [
-  'email_addresses',
-  'facebook_accounts',
-  'family_relationships',
-  'linkedin_accounts',
-  'phone_numbers',
-  'twitter_accounts',
-  'websites',
-] as const;
-
-const BOOLEAN_DEFAULTS = { deceased: false, optout_enewsletter: false } as const;
-
-/** A person as an MPDX `people` resource object, every documented attribute present. */
-export function presentPerson(person: Person) {
-  const value = (key: keyof typeof PROFILE_FIELDS) =>
-    person.profile[key] ??
-    (key in BOOLEAN_DEFAULTS ? BOOLEAN_DEFAULTS[key as keyof typeof BOOLEAN_DEFAULTS] : null);
-  const updated = formatTimestamp(person.updated_in_db_at);
-  return {
-    id: person.id,
-    type: 'people' as const,
-    attributes: {
-      alma_mater: value('alma_mater'),
-      anniversary_day: value('anniversary_day'),
-      anniversary_month: value('anniversary_month'),
-      anniversary_year: value('anniversary_year'),
-      avatar: DEFAULT_AVATAR,
-      birthday_day: value('birthday_day'),
-      birthday_month: value('birthday_month'),
-      birthday_year: value('birthday_year'),
-      created_at: formatTimestamp(person.created_at),
-      deceased: value('deceased'),
-      employer: value('employer'),
-      first_name: value('first_name'),
-      gender: value('gender'),
-      last_name: value('last_name'),
-      legal_first_name: value('legal_first_name'),
-      marital_status: value('marital_status'),
-      middle_name: value('middle_name'),
-      occupation: value('occupation'),
-      optout_enewsletter: value('optout_enewsletter'),
-      parent_contacts: [...person.contacts],
-      suffix: value('suffix'),
-      title: value('title'),
-      updated_at: updated,
-      updated_in_db_at: updated,
-    },
-    relationships: Object.fromEntries(RELATIONSHIPS.map((name) => [name, { data: [] }])),
-  };
-}
-
-/** The status an engine error code answers with inside an item. */
-const statusOfCode = (code: string): number =>
-  code === 'not_found' ? 404 : code === 'already_exists' || code === 'conflict' ? 409 : 400;
-
-/**
- * An engine row result that did not succeed, as the item's JSON:API errors. `current` is the stored
- * person (for a conflict: its time, as MPDX puts it in the message).
- */
-export function errorsOfResult(result: RowResult, current: Person | null): JsonApiError[] {
-  if (result.outcome === 'conflict') {
-    const when = current ? ` (${formatTimestamp(current.updated_in_db_at)})` : '';
-    return [
-      jsonApiError(409, 'conflict', `${CONFLICT_MESSAGE}${when}`, pointer('/attributes/updated_in_db_at')),
-    ];
-  }
-  const errors =
-    result.errors.length > 0 ? result.errors : [{ code: result.outcome, message: result.outcome }];
-  return errors.map((error) =>
-    jsonApiError(
-      statusOfCode(error.code),
-      error.code,
-      error.message,
-      pointer(
-        error.field && isProfileKey(error.field)
-          ? `/attributes/${error.field}`
-          : error.code === 'not_found' || error.code === 'already_exists'
-            ? '/id'
-            : '',
-      ),
-    ),
-  );
-}
-
-/** Outcomes that answer with the person. */
-export const SUCCEEDED = new Set<RowResult['outcome']>(['created', 'updated', 'unchanged', 'deleted']);

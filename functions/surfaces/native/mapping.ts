@@ -1,6 +1,6 @@
-import type { ImportCreateBody } from '../../api/validation.js';
 import { accountValue } from '../../core/identifiers.js';
 import type { Attributes, Identifier, IdentifierKind, RowInput } from '../../core/types.js';
+import type { ImportCreateBody } from './validators.js';
 
 type NativeRecord = NonNullable<ImportCreateBody['records']>[number];
 

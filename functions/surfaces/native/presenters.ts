@@ -1,3 +1,4 @@
+import type { Field } from '../../core/fields.js';
 import { parseAccount } from '../../core/identifiers.js';
 import type { Page } from '../../core/ports.js';
 import type { PreviewRow } from '../../core/queries.js';
@@ -115,4 +116,16 @@ export const presentPerson = (person: Person) => {
 export const presentPeople = (page: Page<Person>) => ({
   people: page.items.map(presentPerson),
   next_cursor: page.cursor,
+});
+
+/** The native field resource. `options` is null for every type but select. */
+export const presentField = (field: Field) => ({
+  id: field.id,
+  object: 'field',
+  workspace: field.workspace,
+  key: field.key,
+  label: field.label,
+  type: field.type,
+  options: field.options ?? null,
+  created_at: field.created_at,
 });

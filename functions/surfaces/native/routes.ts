@@ -7,8 +7,10 @@ import {
   queryOf,
   rawBodyBytes,
 } from '../../api/http.js';
+import { nativeErrorFormat } from '../../api/middleware.js';
 import { parseMultipart } from '../../api/multipart.js';
-import { validate, validators } from '../../api/validation.js';
+import type { Surface } from '../../api/surface.js';
+import { validate } from '../../api/validation.js';
 import { type ActionDeps, requestAction } from '../../core/actions.js';
 import {
   type CreateImportDeps,
@@ -22,6 +24,7 @@ import type { PeopleStore, ResultFiles } from '../../core/ports.js';
 import { findPeople, getImport, getPerson, listRowResults, previewRows } from '../../core/queries.js';
 import { structureShapeProblems } from '../../core/structure.js';
 import { FINAL_STATUSES, type Structure } from '../../core/types.js';
+import { type FieldDeps, fieldRoutes } from './fields.routes.js';
 import { recordToInput } from './mapping.js';
 import {
   presentAction,
@@ -31,14 +34,23 @@ import {
   presentPreview,
   presentRows,
 } from './presenters.js';
+import { validators } from './validators.js';
 
-export interface NativeDeps extends CreateImportDeps, ActionDeps {
+export interface NativeDeps extends CreateImportDeps, ActionDeps, FieldDeps {
   people: PeopleStore;
   files: ResultFiles;
 }
 
-/** The native API: thin handlers that validate, call one use case and present the result. */
-export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
+/**
+ * The native API: imports, people and fields. Thin handlers that validate, call one use case and
+ * present the result. Its error format is the default one, for every path no other surface claims.
+ */
+export function nativeSurface(deps: NativeDeps): Surface {
+  return { name: 'native', routes: [...importRoutes(deps), ...fieldRoutes(deps)], errors: nativeErrorFormat };
+}
+
+/** Imports, their rows, files and actions; people. */
+function importRoutes(deps: NativeDeps): HttpRoute[] {
   const createImport: Handler = async (event, { tenant }) => {
     const body = validate(validators.importCreate, jsonBody(event), 'import');
     const common = { tenantId: tenant.id, workspace: body.workspace, options: body.options };

@@ -1,37 +1,8 @@
-import { Ajv } from 'ajv';
-import type { FromSchema } from 'json-schema-to-ts';
 import type { Attributes, Identifier, ImportOptions, RowInput } from '../../core/types.js';
-import {
-  participantImportActionCreateSchema,
-  participantImportActionsQuerySchema,
-  participantImportCreateSchema,
-} from './schema.js';
+import type { ParticipantImportActionOptions } from './registry.js';
+import type { Participant, ParticipantImportActionBody } from './validators.js';
 
-/** RedJade requests: their validators, and their translation into the engine's terms (docs/compat.md#redjade). */
-
-export type ParticipantImportBody = FromSchema<typeof participantImportCreateSchema>;
-export type ParticipantImportActionBody = FromSchema<typeof participantImportActionCreateSchema>;
-export type ParticipantImportActionsQuery = FromSchema<typeof participantImportActionsQuerySchema>;
-export type Participant = ParticipantImportBody['participants'][number];
-
-/** Compiled once per container, with the options of validation.ts's validators. */
-const bodies = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-const queries = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, coerceTypes: true });
-export const redjadeValidators = {
-  importCreate: bodies.compile<ParticipantImportBody>(participantImportCreateSchema),
-  actionCreate: bodies.compile<ParticipantImportActionBody>(participantImportActionCreateSchema),
-  actionsQuery: queries.compile<ParticipantImportActionsQuery>(participantImportActionsQuerySchema),
-};
-
-/** The documented options of a ParticipantImportAction, every one resolved to its value. */
-export interface ParticipantImportActionOptions {
-  save_missing_categories: boolean;
-  only_demographics: boolean;
-  destroy_existing_demographics: boolean;
-  destroy_unmatched_participants: boolean;
-  skip_invalid: boolean;
-  skip_duplicate_identity_matches: boolean;
-}
+/** RedJade requests in the engine's terms (docs/compat.md#redjade). */
 
 /** The documented defaults. */
 export const ACTION_DEFAULTS: Readonly<ParticipantImportActionOptions> = {

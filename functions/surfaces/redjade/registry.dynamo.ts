@@ -10,8 +10,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { nextCounterValue } from '../../adapters/dynamo-counter.js';
 import { expiresAt } from '../../adapters/keys.js';
-import type { ParticipantImportActionOptions } from './mapping.js';
-import type { ParticipantImportActionRecord, ParticipantImportRecord, RedJadeRegistry } from './registry.js';
+import type {
+  ParticipantImportActionOptions,
+  ParticipantImportActionRecord,
+  ParticipantImportRecord,
+  RedJadeRegistry,
+} from './registry.js';
 
 /**
  * Key layout of the RedJade surface's items in the jobs table. Every key starts with the tenant;

@@ -1,10 +1,18 @@
-import type { ParticipantImportActionOptions } from './mapping.js';
-
 /**
  * What the RedJade surface keeps besides the engine's imports: RedJade's integer ids and what
  * they stand for. A participant import is the engine's dry-run review of a payload; each of its
  * actions is a new engine import of the same rows, with the action's options.
  */
+
+/** The documented options of a ParticipantImportAction, every one resolved to its value. */
+export interface ParticipantImportActionOptions {
+  save_missing_categories: boolean;
+  only_demographics: boolean;
+  destroy_existing_demographics: boolean;
+  destroy_unmatched_participants: boolean;
+  skip_invalid: boolean;
+  skip_duplicate_identity_matches: boolean;
+}
 
 export interface ParticipantImportRecord {
   /** RedJade's `participant_import_id`: an integer, counted per tenant. */

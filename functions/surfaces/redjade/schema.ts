@@ -1,4 +1,5 @@
 import { limits } from '../../core/limits.js';
+import { RESERVED_KEYS } from '../../core/reserved-keys.js';
 
 /**
  * Request schemas of the RedJade surface (docs/compat.md#redjade): participant imports and
@@ -23,7 +24,7 @@ export const participantSchema = {
       propertyNames: {
         minLength: 1,
         maxLength: 128,
-        not: { enum: ['__proto__', 'constructor', 'prototype'] },
+        not: { enum: RESERVED_KEYS },
       },
       additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
     },

@@ -1,5 +1,3 @@
-import { Ajv } from 'ajv';
-import type { FromSchema } from 'json-schema-to-ts';
 import {
   type Handler,
   type HttpEvent,
@@ -9,194 +7,44 @@ import {
   pathParam,
   rawBody,
 } from '../../api/http.js';
-import type { SurfaceErrorFormat } from '../../api/middleware.js';
 import type { Surface } from '../../api/surface.js';
 import { validate } from '../../api/validation.js';
-import { type CreateImportDeps, createJsonImport } from '../../core/create-import.js';
-import { ConflictError, NotFoundError } from '../../core/errors.js';
-import type { Field } from '../../core/fields.js';
-import type { FieldStore, ImportStore } from '../../core/ports.js';
-import type { RowResult } from '../../core/types.js';
-import {
-  type BatchBody,
-  batchHref,
-  batchOptions,
-  defaultWorkspace,
-  finalStatus,
-  parseBatchBody,
-  parseId,
-  planAnswers,
-  progressStatus,
-  resultOf,
-} from './mapping.js';
-import type { ProgramRecord, WebAdmitRegistry } from './registry.js';
-import { webadmitProgramSchema } from './schema.js';
+import { presentProgram, WEBADMIT_PREFIX, webadmitErrors } from './presenters.js';
+import { createBatch, programOf, registerProgram, showBatch, type WebAdmitDeps } from './service.js';
+import { type BatchBody, parseBatchBody, webadmitValidators } from './validators.js';
 
-export interface WebAdmitDeps extends CreateImportDeps {
-  imports: ImportStore;
-  fields: FieldStore;
-  webadmit: WebAdmitRegistry;
-}
+export type { WebAdmitDeps } from './service.js';
 
-type ProgramBody = FromSchema<typeof webadmitProgramSchema>;
-
-/** The native registration endpoint's validator, compiled once, with the options of validation.ts's. */
-const programValidator = new Ajv({
-  allErrors: true,
-  strict: true,
-  allowUnionTypes: true,
-}).compile<ProgramBody>(webadmitProgramSchema);
-
-const PREFIX = '/api/v2/user_identities';
-const BATCHES = `${PREFIX}/{user_identity_id}/programs/{program_id}/batch_custom_field_answers`;
-/** Custom fields looked up at once. */
-const FIELD_LOOKUPS = 25;
+const BATCHES = `${WEBADMIT_PREFIX}/{user_identity_id}/programs/{program_id}/batch_custom_field_answers`;
 
 /** The body, or every schema problem in the json-schema gem's words. An empty body is `{}`. */
 const batchBody = (event: HttpEvent): BatchBody =>
   parseBatchBody(rawBody(event).trim() === '' ? {} : jsonBody(event));
 
-/** WebAdmit's error bodies: `{"message"}`, `{"errors": {"schema": [...]}}` for 422, nothing for 401. */
-export const webadmitErrors: SurfaceErrorFormat = {
-  matches: (path) => path === PREFIX || path.startsWith(`${PREFIX}/`),
-  format: ({ status, message, problems }) => {
-    if (status === 401) return { statusCode: 401, headers: {}, body: '' };
-    if (status === 422 && problems !== undefined) {
-      const schema = problems.map((p) =>
-        p.pointer.startsWith('#') ? p.message : `The property '#${p.pointer}' ${p.message}`,
-      );
-      return json(422, { errors: { schema } });
-    }
-    return json(status, { message: /[.!?]$/.test(message) ? message : `${message}.` });
-  },
-};
-
-const presentProgram = (program: ProgramRecord) => ({
-  object: 'webadmit_program',
-  user_identity_id: program.user_identity_id,
-  program_id: program.program_id,
-  workspace: program.workspace,
-  created_at: program.created_at,
-});
-
 /**
- * WebAdmit's batch custom field answers: a batch is an engine import updating existing applicants'
- * attributes (custom fields by id), matched by CAS id; its status and results are read from the
- * import and its row results. Plus the native endpoint that registers programs.
+ * WebAdmit's batch custom field answers (docs/compat.md#webadmit), plus the native endpoint that
+ * registers programs.
  */
 export function webadmitSurface(deps: WebAdmitDeps): Surface {
-  /** The program of the path; 404 for an unknown user identity, then for an unknown program. */
-  const programOf = async (event: HttpEvent, tenantId: string): Promise<ProgramRecord> => {
-    const userIdentityText = pathParam(event, 'user_identity_id');
-    const userIdentityId = parseId(userIdentityText);
-    if (userIdentityId === null || !(await deps.webadmit.hasUserIdentity(tenantId, userIdentityId))) {
-      throw new NotFoundError('User identity', userIdentityText);
-    }
-    const programText = pathParam(event, 'program_id');
-    const programId = parseId(programText);
-    const program =
-      programId === null ? null : await deps.webadmit.getProgram(tenantId, userIdentityId, programId);
-    if (program === null) throw new NotFoundError('Program', programText);
-    return program;
-  };
-
-  const fieldsById = async (tenantId: string, workspace: string, ids: number[]) => {
-    const found = new Map<number, Field>();
-    for (let start = 0; start < ids.length; start += FIELD_LOOKUPS) {
-      const batch = ids.slice(start, start + FIELD_LOOKUPS);
-      const fields = await Promise.all(batch.map((id) => deps.fields.getById(tenantId, workspace, id)));
-      for (const field of fields) if (field !== null) found.set(field.id, field);
-    }
-    return found;
-  };
+  const programOfPath = (event: HttpEvent, tenantId: string) =>
+    programOf(deps, tenantId, pathParam(event, 'user_identity_id'), pathParam(event, 'program_id'));
 
   const create: Handler = async (event, { tenant }) => {
-    const program = await programOf(event, tenant.id);
-    const body = batchBody(event);
-    const sent = body.custom_field_answers;
-    const ids = [...new Set(sent.map((answer) => answer.custom_field_id))];
-    const fields = await fieldsById(tenant.id, program.workspace, ids);
-    const { rows, answers } = planAnswers(sent, fields);
-    const id = await deps.webadmit.nextBatchId(tenant.id);
-    const item = await createJsonImport(deps, {
-      tenantId: tenant.id,
-      workspace: program.workspace,
-      rows,
-      options: batchOptions,
-      surface: 'webadmit',
-      meta: { user_identity_id: program.user_identity_id, program_id: program.program_id, batch_id: id },
-    });
-    await deps.webadmit.putBatch(tenant.id, {
-      id,
-      user_identity_id: program.user_identity_id,
-      program_id: program.program_id,
-      import_id: item.id,
-      answers,
-      created_at: item.created_at,
-    });
-    const href = batchHref(program.user_identity_id, program.program_id, id);
+    const program = await programOfPath(event, tenant.id);
+    const { id, href } = await createBatch(deps, tenant.id, program, batchBody(event));
     return json(201, { href, batch: { id, status: 'Queued' } }, { location: href });
   };
 
   const show: Handler = async (event, { tenant }) => {
-    const program = await programOf(event, tenant.id);
+    const program = await programOfPath(event, tenant.id);
     // The document's curl also sends `id` in the query string; the path's id is the one used.
-    const idText = pathParam(event, 'id');
-    const id = parseId(idText);
-    const batch = id === null ? null : await deps.webadmit.getBatch(tenant.id, id);
-    const item = batch === null ? null : await deps.imports.get(tenant.id, batch.import_id);
-    if (
-      batch === null ||
-      item === null ||
-      batch.user_identity_id !== program.user_identity_id ||
-      batch.program_id !== program.program_id
-    ) {
-      throw new NotFoundError('Batch', idText);
-    }
-    const href = batchHref(program.user_identity_id, program.program_id, batch.id);
-    const progress = progressStatus(item.status);
-    if (progress !== null)
-      return json(200, { href, batch: { id: batch.id, status: progress, results: null } });
-
-    const results = new Map<number, RowResult>();
-    let cursor: string | undefined;
-    do {
-      const page = await deps.imports.listRows(tenant.id, item.id, { limit: 1000, cursor });
-      for (const result of page.items) results.set(result.row, result);
-      cursor = page.cursor ?? undefined;
-    } while (cursor !== undefined);
-    const mapped = batch.answers.map((answer) =>
-      resultOf(answer, answer.row === undefined ? undefined : results.get(answer.row), item),
-    );
-    return json(200, {
-      href,
-      batch: {
-        id: batch.id,
-        status: finalStatus(
-          item.status,
-          mapped.map((m) => m.fate),
-        ),
-        results: mapped.map((m) => m.result),
-      },
-    });
+    return json(200, await showBatch(deps, tenant.id, program, pathParam(event, 'id')));
   };
 
   /** Native: `POST /v1/webadmit/programs` registers a user identity's program; 200 when it already is. */
   const register: Handler = async (event, { tenant }) => {
-    const body = validate(programValidator, jsonBody(event), 'program');
-    const workspace = body.workspace ?? defaultWorkspace(body.user_identity_id, body.program_id);
-    const { record, created } = await deps.webadmit.registerProgram(tenant.id, {
-      user_identity_id: body.user_identity_id,
-      program_id: body.program_id,
-      workspace,
-      created_at: deps.clock.now(),
-    });
-    if (!created && body.workspace !== undefined && record.workspace !== body.workspace) {
-      throw new ConflictError(
-        `Program ${record.program_id} of user identity ${record.user_identity_id} is registered with workspace '${record.workspace}'`,
-        'program_exists',
-      );
-    }
+    const body = validate(webadmitValidators.program, jsonBody(event), 'program');
+    const { record, created } = await registerProgram(deps, tenant.id, body);
     return json(created ? 201 : 200, presentProgram(record));
   };
 

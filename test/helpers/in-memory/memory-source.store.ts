@@ -153,6 +153,10 @@ export class MemorySourceStore implements SourceStore, SourceReader {
     return null;
   }
 
+  sourceHandle(tenantId: string, importId: string, format: Import['format']): string {
+    return `memory://${tenantId}/${importId}/source.${format === 'json' ? 'ndjson' : 'csv'}`;
+  }
+
   async exists(tenantId: string, importId: string): Promise<boolean> {
     return this.objects.has(sourceKey(tenantId, importId, 'csv'));
   }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type MpdxDeps, mpdxSurface } from '../../../functions/surfaces/mpdx/routes.js';
-import { type FieldDeps, fieldRoutes } from '../../../functions/surfaces/native/fields.routes.js';
-import { type NativeDeps, nativeRoutes } from '../../../functions/surfaces/native/routes.js';
+import { type NativeDeps, nativeSurface } from '../../../functions/surfaces/native/routes.js';
 import { type WebAdmitDeps, webadmitSurface } from '../../../functions/surfaces/webadmit/routes.js';
 import { openApiDocument } from '../../../schemas/openapi.js';
 
@@ -17,7 +16,7 @@ describe('OpenAPI document', () => {
     const surfaceRoutes = [mpdxSurface({} as MpdxDeps), webadmitSurface({} as WebAdmitDeps)]
       .flatMap((surface) => surface.routes)
       .filter((route) => route.path.startsWith('/v1/'));
-    const served = [...nativeRoutes({} as NativeDeps), ...fieldRoutes({} as FieldDeps), ...surfaceRoutes].map(
+    const served = [...nativeSurface({} as NativeDeps).routes, ...surfaceRoutes].map(
       (route) => `${route.method} ${route.path}`,
     );
     const documented = Object.entries(openApiDocument.paths)

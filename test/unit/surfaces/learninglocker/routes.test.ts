@@ -6,9 +6,9 @@ import {
   type ImportStatus,
   type RowResult,
 } from '../../../../functions/core/types.js';
-import type { LlStructure } from '../../../../functions/surfaces/learninglocker/mapping.js';
 import type {
   LearningLockerRegistry,
+  LlStructure,
   PersonasImportRecord,
 } from '../../../../functions/surfaces/learninglocker/registry.js';
 import {

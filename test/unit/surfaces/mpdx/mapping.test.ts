@@ -1,35 +1,14 @@
-import { defaultOptions } from '../../../../functions/core/create-import.js';
-import { planRow } from '../../../../functions/core/planner.js';
-import type { Person } from '../../../../functions/core/types.js';
 import {
-  DEFAULT_AVATAR,
-  errorsOfResult,
-  expectedFrom,
-  formatTimestamp,
   MISSING_ID_MESSAGE,
   missingIdErrors,
   normalizeId,
-  parseClientTimestamp,
-  presentPerson,
   readBulkItem,
   UPDATED_IN_DB_AT_REQUIRED,
 } from '../../../../functions/surfaces/mpdx/mapping.js';
+import { DEFAULT_AVATAR } from '../../../../functions/surfaces/mpdx/presenters.js';
 
 const PERSON_ID = '93ea940a-f9c1-4a9e-bc15-b7563942213e';
 const CONTACT_ID = 'fa94fcca-099d-4b1d-9540-96469f34213d';
-
-const person = (overrides: Partial<Person> = {}): Person => ({
-  id: PERSON_ID,
-  workspace: 'list-1',
-  identifiers: [],
-  profile: { first_name: 'Hans', last_name: 'Jerde' },
-  attributes: {},
-  contacts: [CONTACT_ID],
-  version: 1,
-  created_at: '2022-01-12T17:18:13.123Z',
-  updated_in_db_at: '2022-01-12T17:18:13.456Z',
-  ...overrides,
-});
 
 const postItem = (overrides: Record<string, unknown> = {}) => ({
   type: 'people',
@@ -41,61 +20,6 @@ const postItem = (overrides: Record<string, unknown> = {}) => ({
 
 const codes = (item: { errors: { code: string; status: string; source?: { pointer?: string } }[] }) =>
   item.errors.map((e) => [e.status, e.code, e.source?.pointer]);
-
-describe('MPDX timestamps', () => {
-  it('reads the forms MPDX clients send, to the whole second', () => {
-    const second = Date.UTC(2022, 0, 12, 17, 18, 13);
-
-    expect(parseClientTimestamp('2022-01-12 17:18:13 UTC')).toBe(second);
-    expect(parseClientTimestamp('2022-01-12T17:18:13Z')).toBe(second);
-    expect(parseClientTimestamp('2022-01-12T17:18:13.987Z')).toBe(second);
-    expect(parseClientTimestamp('2022-01-12T17:18:13')).toBe(second);
-    expect(parseClientTimestamp('2022-01-12T19:18:13+02:00')).toBe(second);
-    expect(parseClientTimestamp('2022-01-12 12:18:13 -0500')).toBe(second);
-  });
-
-  it('refuses text that is not a real time', () => {
-    expect(parseClientTimestamp('2022-02-30 10:00:00 UTC')).toBeNull();
-    expect(parseClientTimestamp('2022-13-01T00:00:00Z')).toBeNull();
-    expect(parseClientTimestamp('2022-01-01T24:00:00Z')).toBeNull();
-    expect(parseClientTimestamp('yesterday')).toBeNull();
-    expect(parseClientTimestamp('1642007893')).toBeNull();
-  });
-
-  it('shows engine times without milliseconds, as the documented examples do', () => {
-    expect(formatTimestamp('2022-01-12T17:18:13.999Z')).toBe('2022-01-12T17:18:13Z');
-  });
-
-  it('makes a change within the shown second no conflict, and one in a later second a conflict', () => {
-    const shown = parseClientTimestamp(formatTimestamp('2022-01-12T17:18:13.456Z')) ?? Number.NaN;
-    const plan = (storedAt: string) =>
-      planRow(
-        {
-          row: 1,
-          input: {
-            identifiers: [],
-            person_id: PERSON_ID,
-            profile: { first_name: 'Maryanna' },
-            attributes: {},
-            expected_updated_in_db_at: expectedFrom(shown),
-          },
-          errors: [],
-        },
-        { ...defaultOptions(), operation: 'update', match_on: ['person_id'] },
-        {
-          workspace: 'list-1',
-          owners: new Map(),
-          people: new Map([[PERSON_ID, person({ updated_in_db_at: storedAt })]]),
-          now: '2022-01-12T17:30:00.000Z',
-          newPersonId: () => 'unused',
-        },
-      );
-
-    expect(expectedFrom(shown)).toBe('2022-01-12T17:18:13.999Z');
-    expect(plan('2022-01-12T17:18:13.999Z').result.outcome).toBe('updated');
-    expect(plan('2022-01-12T17:18:14.000Z').result.outcome).toBe('conflict');
-  });
-});
 
 describe('readBulkItem', () => {
   it('reads a documented POST item: profile fields, its contact, and no conflict check', () => {
@@ -300,103 +224,6 @@ describe('missingIdErrors', () => {
         detail: MISSING_ID_MESSAGE,
         source: { pointer: '/data/2/data/id' },
       },
-    ]);
-  });
-});
-
-describe('presentPerson', () => {
-  it('shows every documented attribute and relationship, with MPDX defaults for what is not set', () => {
-    const shown = presentPerson(person());
-
-    expect(shown).toEqual({
-      id: PERSON_ID,
-      type: 'people',
-      attributes: {
-        alma_mater: null,
-        anniversary_day: null,
-        anniversary_month: null,
-        anniversary_year: null,
-        avatar: 'https://mpdx.org/images/avatar.png',
-        birthday_day: null,
-        birthday_month: null,
-        birthday_year: null,
-        created_at: '2022-01-12T17:18:13Z',
-        deceased: false,
-        employer: null,
-        first_name: 'Hans',
-        gender: null,
-        last_name: 'Jerde',
-        legal_first_name: null,
-        marital_status: null,
-        middle_name: null,
-        occupation: null,
-        optout_enewsletter: false,
-        parent_contacts: [CONTACT_ID],
-        suffix: null,
-        title: null,
-        updated_at: '2022-01-12T17:18:13Z',
-        updated_in_db_at: '2022-01-12T17:18:13Z',
-      },
-      relationships: {
-        email_addresses: { data: [] },
-        facebook_accounts: { data: [] },
-        family_relationships: { data: [] },
-        linkedin_accounts: { data: [] },
-        phone_numbers: { data: [] },
-        twitter_accounts: { data: [] },
-        websites: { data: [] },
-      },
-    });
-  });
-
-  it('shows stored profile values, booleans included', () => {
-    const shown = presentPerson(person({ profile: { birthday_month: 4, deceased: true, title: 'Dr' } }));
-
-    expect(shown.attributes).toMatchObject({
-      birthday_month: 4,
-      deceased: true,
-      title: 'Dr',
-      first_name: null,
-    });
-  });
-});
-
-describe('errorsOfResult', () => {
-  it("answers a conflict with 409 and the stored time, in MPDX's words", () => {
-    const errors = errorsOfResult(
-      { row: 1, outcome: 'conflict', person_id: PERSON_ID, errors: [{ code: 'conflict', message: 'x' }] },
-      person({ updated_in_db_at: '2022-01-12T18:00:00.500Z' }),
-    );
-
-    expect(errors).toEqual([
-      {
-        status: '409',
-        code: 'conflict',
-        title: 'Conflict',
-        detail: 'is not equal to the current value in the database (2022-01-12T18:00:00Z)',
-        source: { pointer: '/data/attributes/updated_in_db_at' },
-      },
-    ]);
-  });
-
-  it('answers not found with 404, and an invalid profile value with 400 at its attribute', () => {
-    const notFound = errorsOfResult(
-      { row: 1, outcome: 'failed', person_id: null, errors: [{ code: 'not_found', message: 'No person' }] },
-      null,
-    );
-    const invalid = errorsOfResult(
-      {
-        row: 1,
-        outcome: 'skipped',
-        person_id: null,
-        errors: [{ code: 'invalid_value', field: 'birthday_month', message: '13 is not a month' }],
-      },
-      null,
-    );
-
-    expect(notFound.map((e) => [e.status, e.source?.pointer])).toEqual([['404', '/data/id']]);
-    expect(invalid.map((e) => [e.status, e.source?.pointer])).toEqual([
-      ['400', '/data/attributes/birthday_month'],
     ]);
   });
 });

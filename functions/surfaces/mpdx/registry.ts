@@ -1,5 +1,3 @@
-import { ConflictError } from '../../core/errors.js';
-
 /**
  * MPDX contacts: the registry a person's `contacts` relationship points into. A contact belongs to
  * one workspace (MPDX's account list), and a person created through MPDX lives in its contact's
@@ -19,11 +17,4 @@ export interface ContactStore {
   get(tenantId: string, id: string): Promise<Contact | null>;
   /** The tenant's contacts among `ids`, by id; unknown ids are absent. */
   getMany(tenantId: string, ids: string[]): Promise<Map<string, Contact>>;
-}
-
-export class ContactExistsError extends ConflictError {
-  constructor(id: string) {
-    super(`A contact with id '${id}' already exists`, 'contact_exists');
-    this.name = 'ContactExistsError';
-  }
 }

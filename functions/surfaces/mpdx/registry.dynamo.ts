@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../../adapters/dynamo-batch.js';
-import { type Contact, ContactExistsError, type ContactStore } from './contacts.js';
+import { ContactExistsError } from '../../core/errors.js';
+import type { Contact, ContactStore } from './registry.js';
 
 /** MPDX contacts in DynamoDB. Key layout, in the Jobs table: `T#<tenant>#CONTACT#<id>` / `CONTACT`. No `expires_at`: contacts stay. */
 export const contactKey = (tenantId: string, id: string) => ({
