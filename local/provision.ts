@@ -93,7 +93,7 @@ export function deadLetterAttributes(def: QueueDefinition): Record<string, strin
   };
 }
 
-/** The keys of a table, or of each of its indexes, as `name: HASH/RANGE` lines, to compare definitions. */
+/** A table's keys and its indexes' keys, as lines (`attribute:HASH,attribute:RANGE`), to compare definitions. */
 function keyShape(table: Pick<TableDescription, 'KeySchema' | 'GlobalSecondaryIndexes'>): string[] {
   const keys = (schema: { AttributeName?: string; KeyType?: string }[] | undefined) =>
     (schema ?? []).map((k) => `${k.AttributeName}:${k.KeyType}`).join(',');
@@ -145,6 +145,7 @@ async function ensureBucket(s3: S3Client, name: string): Promise<void> {
     await s3.send(new HeadBucketCommand({ Bucket: name }));
     return;
   } catch (error) {
+    // A 404 to HEAD has no body: the SDK names the error NotFound, as an instance of that class or not.
     if (!(error instanceof NotFound || (error as { name?: string }).name === 'NotFound')) throw error;
   }
   await s3.send(new CreateBucketCommand({ Bucket: name })).catch((error: unknown) => {
@@ -169,15 +170,15 @@ async function ensureQueueWith(sqs: SQSClient, name: string, attributes: Record<
   let url = await find();
   if (url === undefined) {
     try {
-      url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl;
-      if (!url) throw new Error(`Could not create ${name}`);
-      return url;
+      const created = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+      if (created.QueueUrl) return created.QueueUrl;
     } catch (error) {
-      // Created meanwhile by another runtime on the same endpoint: update it below.
+      // Created meanwhile by another runtime on the same endpoint (QueueNameExists): update it below.
       url = await find();
       if (url === undefined) throw error;
     }
   }
+  if (url === undefined) throw new Error(`Could not create ${name}`);
   await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
   return url;
 }
