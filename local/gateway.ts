@@ -14,7 +14,32 @@ type ApiHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-const TEXT_TYPES = /^(text\/|application\/(json|[a-z.+-]*\+json|x-www-form-urlencoded|xml))/i;
+/**
+ * Media types whose bodies API Gateway's HTTP API hands Lambda as text (`isBase64Encoded: false`);
+ * every other body, and one without a content type, arrives base64-encoded. AWS documents the
+ * inference but no exhaustive list: the HTTP API "infers the need for encoding based on the
+ * content-type header" (text/plain arrives as text, image/jpeg as base64) —
+ * https://aws.amazon.com/blogs/compute/handling-binary-data-using-amazon-api-gateway-http-apis/ —
+ * and the payload's fields are described at
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html.
+ * The rule here: text/*, JSON (application/json and any +json), XML (application/xml and any +xml)
+ * and form posts are text, matched on the media type without its parameters.
+ */
+export function isTextMediaType(contentType: string | undefined): boolean {
+  const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return (
+    media.startsWith('text/') ||
+    /^application\/([a-z0-9.+-]+\+)?(json|xml)$/.test(media) ||
+    media === 'application/x-www-form-urlencoded'
+  );
+}
+
+/** `12/Mar/2020:19:03:58 +0000`, the form of `requestContext.time` in AWS's sample event. */
+function requestTime(at: Date): string {
+  const month = at.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(at.getUTCDate())}/${month}/${at.getUTCFullYear()}:${two(at.getUTCHours())}:${two(at.getUTCMinutes())}:${two(at.getUTCSeconds())} +0000`;
+}
 
 export function lambdaContext(functionName: string, timeoutSeconds: number): Context {
   const deadline = Date.now() + timeoutSeconds * 1000;
@@ -34,21 +59,53 @@ export function lambdaContext(functionName: string, timeoutSeconds: number): Con
   };
 }
 
-export function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+/** What `toEvent` reads of a request: Node's IncomingMessage has it, a test can build it. */
+export type GatewayRequest = Pick<IncomingMessage, 'method' | 'url' | 'httpVersion' | 'rawHeaders'> & {
+  socket: { remoteAddress?: string | undefined };
+};
+
+/**
+ * The event API Gateway's HTTP API (payload format 2.0) gives Lambda for this request: header
+ * names in lower case, a repeated header's values joined with commas, cookies in `cookies` (one
+ * entry per cookie) and not in `headers`, a repeated query key's values joined with commas,
+ * `rawPath` and `rawQueryString` as the client sent them, and the body as text or base64 by its
+ * media type (`isTextMediaType`).
+ */
+export function toEvent(req: GatewayRequest, body: Buffer, at: Date = new Date()): APIGatewayProxyEventV2 {
+  const target = req.url ?? '/';
+  const mark = target.indexOf('?');
+  const rawPath = mark === -1 ? target : target.slice(0, mark);
+  const rawQueryString = mark === -1 ? '' : target.slice(mark + 1);
+
+  // rawHeaders keeps every occurrence; Node's `headers` drops some duplicates and joins others with ', '.
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  const cookies: string[] = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = (req.rawHeaders[i] as string).toLowerCase();
+    const value = req.rawHeaders[i + 1] as string;
+    if (name === 'cookie') {
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+      );
+    } else {
+      headers[name] = name in headers ? `${headers[name]},${value}` : value;
+    }
   }
   const query: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
-  const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
-  const now = new Date();
+  for (const [key, value] of new URLSearchParams(rawQueryString)) {
+    query[key] = key in query ? `${query[key]},${value}` : value;
+  }
+  const isText = isTextMediaType(headers['content-type']);
+  const domainName = headers.host ?? 'localhost';
   return {
     version: '2.0',
     routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath,
+    rawQueryString,
+    ...(cookies.length > 0 ? { cookies } : {}),
     headers,
     queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
     body: body.length === 0 ? undefined : body.toString(isText ? 'utf8' : 'base64'),
@@ -56,11 +113,11 @@ export function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEven
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: 'local',
+      domainName,
+      domainPrefix: domainName.split(/[.:]/)[0] ?? domainName,
       http: {
         method: req.method ?? 'GET',
-        path: url.pathname,
+        path: rawPath,
         protocol: `HTTP/${req.httpVersion}`,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
@@ -68,8 +125,8 @@ export function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEven
       requestId: randomUUID(),
       routeKey: '$default',
       stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
+      time: requestTime(at),
+      timeEpoch: at.getTime(),
     },
   };
 }

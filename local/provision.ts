@@ -2,19 +2,29 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  type TableDescription,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
-  BucketAlreadyExists,
   BucketAlreadyOwnedByYou,
   CreateBucketCommand,
+  HeadBucketCommand,
+  NotFound,
   PutBucketCorsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import {
   bucket,
   type QueueDefinition,
@@ -23,7 +33,12 @@ import {
   tables,
 } from '../functions/resources.js';
 
-/** Creates Intake's tables, bucket and queues from functions/resources.ts, the definitions the CDK stack uses. */
+/**
+ * Creates Intake's tables, bucket and queues from functions/resources.ts, the definitions the CDK
+ * stack uses. Idempotent: on an endpoint that already holds them (LocalStack, a second `npm start`,
+ * `npm test` then `npm start`) it reuses what is there, sets the queues' attributes to this run's,
+ * and refuses a table whose keys differ from its definition.
+ */
 
 /** Names the local runtime gives the resources (CloudFormation generates them in AWS). */
 export const localNames = {
@@ -78,54 +93,113 @@ export function deadLetterAttributes(def: QueueDefinition): Record<string, strin
   };
 }
 
+/** A table's keys and its indexes' keys, as lines (`attribute:HASH,attribute:RANGE`), to compare definitions. */
+function keyShape(table: Pick<TableDescription, 'KeySchema' | 'GlobalSecondaryIndexes'>): string[] {
+  const keys = (schema: { AttributeName?: string; KeyType?: string }[] | undefined) =>
+    (schema ?? []).map((k) => `${k.AttributeName}:${k.KeyType}`).join(',');
+  return [
+    `table ${keys(table.KeySchema)}`,
+    ...(table.GlobalSecondaryIndexes ?? []).map((i) => `index ${i.IndexName} ${keys(i.KeySchema)}`).sort(),
+  ];
+}
+
 async function ensureTable(dynamo: DynamoDBClient, def: TableDefinition): Promise<string> {
   const input = createTableInput(def);
+  const name = input.TableName as string;
   try {
     await dynamo.send(new CreateTableCommand(input));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  await waitUntilTableExists({ client: dynamo, maxWaitTime: 60 }, { TableName: input.TableName });
+  await waitUntilTableExists({ client: dynamo, maxWaitTime: 60 }, { TableName: name });
+  const { Table: existing } = await dynamo.send(new DescribeTableCommand({ TableName: name }));
+  // Keys cannot change on an existing table: one left by another version of Intake is reported, not reused.
+  const want = keyShape(input as Pick<TableDescription, 'KeySchema' | 'GlobalSecondaryIndexes'>);
+  const have = keyShape(existing ?? {});
+  if (want.join('\n') !== have.join('\n')) {
+    throw new Error(
+      `Table ${name} already exists with other keys (${have.join('; ')}; expected ${want.join('; ')}): delete it or use another endpoint`,
+    );
+  }
   if (def.ttlAttribute !== undefined) {
-    const described = await dynamo.send(new DescribeTableCommand({ TableName: input.TableName }));
-    if (described.Table?.TableStatus === 'ACTIVE') {
-      await dynamo
-        .send(
-          new UpdateTimeToLiveCommand({
-            TableName: input.TableName,
-            TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true },
-          }),
-        )
-        .catch((error: Error) => {
-          // Already enabled on a reused endpoint (LocalStack): nothing to do.
-          if (!/already enabled/i.test(error.message)) throw error;
-        });
+    const ttl = await dynamo.send(new DescribeTimeToLiveCommand({ TableName: name }));
+    const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
+    const enabled =
+      (status === 'ENABLED' || status === 'ENABLING') &&
+      ttl.TimeToLiveDescription?.AttributeName === def.ttlAttribute;
+    if (!enabled) {
+      await dynamo.send(
+        new UpdateTimeToLiveCommand({
+          TableName: name,
+          TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true },
+        }),
+      );
     }
   }
-  return input.TableName as string;
+  return name;
+}
+
+/** The bucket, created unless it is there; one that exists but is not ours (403) is an error. */
+async function ensureBucket(s3: S3Client, name: string): Promise<void> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: name }));
+    return;
+  } catch (error) {
+    // A 404 to HEAD has no body: the SDK names the error NotFound, as an instance of that class or not.
+    if (!(error instanceof NotFound || (error as { name?: string }).name === 'NotFound')) throw error;
+  }
+  await s3.send(new CreateBucketCommand({ Bucket: name })).catch((error: unknown) => {
+    // Created meanwhile by another runtime on the same endpoint.
+    if (!(error instanceof BucketAlreadyOwnedByYou)) throw error;
+  });
+}
+
+/**
+ * The queue's URL, with `attributes` set. SQS refuses CreateQueue for an existing name with other
+ * attributes (QueueNameExists), so an existing queue is found and updated instead.
+ */
+async function ensureQueueWith(sqs: SQSClient, name: string, attributes: Record<string, string>) {
+  const find = async (): Promise<string | undefined> => {
+    try {
+      return (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+    } catch (error) {
+      if (error instanceof QueueDoesNotExist) return undefined;
+      throw error;
+    }
+  };
+  let url = await find();
+  if (url === undefined) {
+    try {
+      const created = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+      if (created.QueueUrl) return created.QueueUrl;
+    } catch (error) {
+      // Created meanwhile by another runtime on the same endpoint (QueueNameExists): update it below.
+      url = await find();
+      if (url === undefined) throw error;
+    }
+  }
+  if (url === undefined) throw new Error(`Could not create ${name}`);
+  await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
+  return url;
+}
+
+async function queueArn(sqs: SQSClient, url: string): Promise<string> {
+  const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const arn = out.Attributes?.QueueArn;
+  if (!arn) throw new Error(`${url} has no QueueArn`);
+  return arn;
 }
 
 async function ensureQueue(sqs: SQSClient, def: QueueDefinition, visibilityOverride: number | undefined) {
-  const dlq = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: localNames.deadLetterQueue(def),
-      Attributes: deadLetterAttributes(def),
-    }),
+  const deadLetterUrl = await ensureQueueWith(
+    sqs,
+    localNames.deadLetterQueue(def),
+    deadLetterAttributes(def),
   );
-  const dlqArn = (
-    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
-  ).Attributes?.QueueArn;
-  if (!dlq.QueueUrl || !dlqArn) throw new Error(`Could not create ${localNames.deadLetterQueue(def)}`);
-  const attributes = queueAttributes(def, dlqArn);
+  const attributes = queueAttributes(def, await queueArn(sqs, deadLetterUrl));
   if (visibilityOverride !== undefined) attributes.VisibilityTimeout = String(visibilityOverride);
-  const queue = await sqs.send(
-    new CreateQueueCommand({ QueueName: localNames.queue(def), Attributes: attributes }),
-  );
-  if (!queue.QueueUrl) throw new Error(`Could not create ${localNames.queue(def)}`);
-  const arn = (
-    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))
-  ).Attributes?.QueueArn;
-  return { url: queue.QueueUrl, arn: arn ?? '', deadLetterUrl: dlq.QueueUrl };
+  const url = await ensureQueueWith(sqs, localNames.queue(def), attributes);
+  return { url, arn: await queueArn(sqs, url), deadLetterUrl };
 }
 
 export interface Provisioned {
@@ -143,9 +217,7 @@ export async function provision(
   const env: Record<string, string> = {};
   for (const def of Object.values(tables)) env[def.env] = await ensureTable(clients.dynamo, def);
 
-  await clients.s3.send(new CreateBucketCommand({ Bucket: localNames.bucket })).catch((error: unknown) => {
-    if (!(error instanceof BucketAlreadyOwnedByYou || error instanceof BucketAlreadyExists)) throw error;
-  });
+  await ensureBucket(clients.s3, localNames.bucket);
   await clients.s3.send(
     new PutBucketCorsCommand({
       Bucket: localNames.bucket,

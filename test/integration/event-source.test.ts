@@ -1,82 +1,178 @@
-import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { queues } from '../../functions/resources.js';
-import { call, freshWorkspace, waitForImport } from '../helpers/http-client.js';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { processChunk } from '../../functions/core/process-chunk.js';
+import { emptyCounters, type WorkMessage } from '../../functions/core/types.js';
+import { queues, workers } from '../../functions/resources.js';
+import { parseWorkMessage } from '../../functions/workers/messages.js';
+import { SqsEventSource } from '../../local/event-source.js';
+import { crashingAfter, directDeps } from '../helpers/direct-deps.js';
+import { call, freshWorkspace, peopleOf, waitForStatus } from '../helpers/http-client.js';
 import { readState, runtimeSqs } from '../helpers/runtime-state.js';
 
-/** The local SQS event source behaves like Lambda's: redelivery is harmless, poison ends in the DLQ. */
+/**
+ * The local SQS event source behaves like Lambda's: a message whose invocation failed comes back
+ * after its visibility timeout and is deleted once handled; a message that keeps failing ends in
+ * the dead-letter queue.
+ */
 
 const sqsClient = runtimeSqs;
 
-/** Waits until the queue holds no visible or in-flight message: the worker has taken and finished it. */
-async function drained(queueUrl: string): Promise<void> {
-  const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] as const;
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const out = await sqsClient().send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...names] }),
-    );
-    if (names.every((name) => out.Attributes?.[name] === '0')) return;
+/** Polls `check` until it holds; fails with `what` after a wait meant to be generous, not a performance bound. */
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 100_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${queueUrl} did not drain in 30 s`);
+  throw new Error(`Gave up after ${timeoutMs / 1000} s waiting until ${what}`);
+}
+
+/** Messages in the queue, visible or in flight. */
+async function held(url: string): Promise<number> {
+  const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] as const;
+  const out = await sqsClient().send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...names] }),
+  );
+  return names.reduce((sum, name) => sum + Number(out.Attributes?.[name] ?? 0), 0);
+}
+
+/** Analyzes a small import and starts its process action in the store only: no message is queued for the runtime. */
+async function readyImport(emails: string[]): Promise<{ workspace: string; message: WorkMessage }> {
+  const workspace = freshWorkspace('redeliver');
+  const created = await call('POST', '/v1/imports', {
+    body: {
+      workspace,
+      format: 'json',
+      records: emails.map((email) => ({ email })),
+      options: { dry_run: true },
+    },
+  });
+  const item = await waitForStatus(created.body.id as string, ['ready']);
+  const now = new Date().toISOString();
+  const action = {
+    id: `act_redeliver_${Date.now()}`,
+    import_id: item.id as string,
+    type: 'process' as const,
+    status: 'queued' as const,
+    counters: emptyCounters(),
+    chunks_total: 1,
+    chunks_done: 0,
+    created_at: now,
+    updated_at: now,
+    completed_at: null,
+  };
+  expect(await directDeps().imports.startAction('dev', action, ['ready'], 'queued', now)).toBe(true);
+  return {
+    workspace,
+    message: { tenant_id: 'dev', import_id: action.import_id, action_id: action.id, chunk: 0 },
+  };
 }
 
 describe('SQS event source', () => {
-  it('gives the same counters and people when a chunk message is delivered again', async () => {
-    const workspace = freshWorkspace('redeliver');
-    const created = await call('POST', '/v1/imports', {
-      body: {
-        workspace,
-        format: 'json',
-        records: [{ email: 'r1@example.com' }, { email: 'r2@example.com' }],
-      },
-    });
-    const first = await waitForImport(created.body.id as string);
-    const queueUrl = readState().env[queues.process.env] as string;
-
-    const tenant = 'dev';
-    await sqsClient().send(
-      new SendMessageCommand({
-        QueueUrl: queueUrl,
-        MessageBody: JSON.stringify({ tenant_id: tenant, import_id: created.body.id, chunk: 0 }),
+  it('redelivers a chunk whose invocation failed half-way, and the import ends as after one clean delivery', async () => {
+    const sqs = sqsClient();
+    const deps = directDeps();
+    const emails = ['r1@example.com', 'r2@example.com', 'r3@example.com', 'r4@example.com'];
+    const { workspace, message } = await readyImport(emails);
+    // A queue of the test's own, so the runtime's worker does not take the message; its redrive
+    // policy bounds the receives if the event source never deletes it.
+    const name = `intake-redelivery-${Date.now()}`;
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+    const arnOf = async (QueueUrl: string | undefined) =>
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes
+        ?.QueueArn as string;
+    const dlqArn = await arnOf(dlq.QueueUrl);
+    const queue = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: name,
+        Attributes: {
+          VisibilityTimeout: '1',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }),
+        },
       }),
     );
-    await drained(queueUrl);
+    const url = queue.QueueUrl as string;
+    const deliveries: { messageId: string; receiveCount: string; outcome: string }[] = [];
+    // The chunk worker's use case, crashing after two of its four writes on the first delivery.
+    const handler = async (event: SQSEvent) => {
+      for (const record of event.Records) {
+        const entry = {
+          messageId: record.messageId,
+          receiveCount: record.attributes.ApproximateReceiveCount,
+        };
+        try {
+          await processChunk(
+            deliveries.length === 0 ? crashingAfter(deps, 2) : deps,
+            parseWorkMessage(record.body),
+          );
+          deliveries.push({ ...entry, outcome: 'handled' });
+        } catch (error) {
+          deliveries.push({ ...entry, outcome: (error as Error).message });
+          throw error;
+        }
+      }
+      return undefined;
+    };
+    const source = new SqsEventSource(
+      sqs,
+      { url, arn: await arnOf(url) },
+      { ...workers.processChunk, maxConcurrency: 1 },
+      handler,
+      () => undefined,
+    );
+    source.start();
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(message) }));
+      await waitUntil(
+        'the redelivered chunk was handled and deleted',
+        async () => deliveries.some((d) => d.outcome === 'handled') && (await held(url)) === 0,
+      );
+    } finally {
+      await source.stop();
+    }
 
-    const again = await call('GET', `/v1/imports/${created.body.id}`);
-    expect(again.body.counters).toEqual(first.counters);
-    expect(again.body.chunks).toEqual({ total: 1, done: 1 });
-    const people = await call<{ people: unknown[] }>('GET', `/v1/people?workspace=${workspace}`);
-    expect(people.body.people).toHaveLength(2);
-  });
+    const [first, second] = deliveries;
+    expect(deliveries).toHaveLength(2);
+    expect(first).toEqual({
+      messageId: expect.any(String),
+      receiveCount: '1',
+      outcome: 'injected crash after 2 commits',
+    });
+    expect(second).toEqual({ messageId: first?.messageId, receiveCount: '2', outcome: 'handled' });
+    expect(await held(dlq.QueueUrl as string)).toBe(0);
+    const item = await call('GET', `/v1/imports/${message.import_id}`);
+    expect(item.body.status).toBe('completed');
+    expect(item.body.counters).toMatchObject({ processed: 4, created: 4 });
+    expect(item.body.chunks).toEqual({ total: 1, done: 1 });
+    expect((await peopleOf(workspace)).map((p) => p.email).sort()).toEqual(emails);
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: dlq.QueueUrl }));
+  }, 180_000);
 
-  it('moves a message that keeps failing to the dead-letter queue after maxReceiveCount receives', async () => {
+  it('moves a malformed (poison) message to the dead-letter queue after maxReceiveCount receives', async () => {
     const sqs = sqsClient();
-    const { env } = readState();
-    const queueUrl = env[queues.process.env] as string;
+    const queueUrl = readState().env[queues.process.env] as string;
     const dlqUrl = queueUrl.replace(/([^/]+)$/, '$1-dlq');
     // The dead-letter worker receives it at once and, unable to read it, leaves it there: count, do not receive.
-    const held = async (url: string) => {
-      const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] as const;
-      const out = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...names] }),
-      );
-      return names.reduce((sum, name) => sum + Number(out.Attributes?.[name] ?? 0), 0);
-    };
     const before = await held(dlqUrl);
 
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: `poison-${Date.now()}` }));
 
-    const deadline = Date.now() + 100_000;
-    while ((await held(dlqUrl)) === before && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    await waitUntil(
+      'the poison message reached the dead-letter queue',
+      async () => (await held(dlqUrl)) > before,
+    );
     expect(await held(dlqUrl)).toBe(before + 1);
-    await drained(queueUrl);
+    await waitUntil('the process queue drained', async () => (await held(queueUrl)) === 0);
     const attributes = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
     );
     expect(JSON.parse(attributes.Attributes?.RedrivePolicy ?? '{}')).toMatchObject({
       maxReceiveCount: queues.process.maxReceiveCount,
     });
-  });
+  }, 180_000);
 });

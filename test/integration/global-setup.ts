@@ -14,14 +14,16 @@ const TEST_STATE_FILE = resolve(`.local/test-runtime-${process.pid}.json`);
 export default async function globalSetup(): Promise<void> {
   rmSync(TEST_STATE_FILE, { force: true });
   const apiKey = `ik_test_${randomBytes(12).toString('hex')}`;
+  // Short, so dead-letter tests do not wait minutes; longer than a 1,000-row chunk takes on DynamoDB Local.
+  // Set for the tests too: a runtime a test starts on the same AWS_ENDPOINT_URL (shutdown.test.ts)
+  // provisions the same queues, and its settings are the queues' from then on.
+  process.env.INTAKE_VISIBILITY_TIMEOUTS = 'process=10';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
     env: {
       ...process.env,
       PORT: '0',
       INTAKE_DEV_API_KEY: apiKey,
       INTAKE_STATE_FILE: TEST_STATE_FILE,
-      // Short, so dead-letter tests do not wait minutes; longer than a 1,000-row chunk takes on DynamoDB Local.
-      INTAKE_VISIBILITY_TIMEOUTS: 'process=10',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { queues } from '../../functions/resources.js';
+import { readState, runtimeSqs } from '../helpers/runtime-state.js';
 
 const alive = (pid: number): boolean => {
   try {
@@ -14,6 +17,15 @@ const alive = (pid: number): boolean => {
 
 describe('npm start', () => {
   it('stops every emulator it started when it receives SIGINT (Ctrl-C)', async () => {
+    // On AWS_ENDPOINT_URL this runtime provisions the queues the tests' runtime uses: it must keep their settings.
+    const processQueue = readState().env[queues.process.env] as string;
+    const visibility = async () =>
+      (
+        await runtimeSqs().send(
+          new GetQueueAttributesCommand({ QueueUrl: processQueue, AttributeNames: ['VisibilityTimeout'] }),
+        )
+      ).Attributes?.VisibilityTimeout;
+    const before = await visibility();
     const stateFile = join(mkdtempSync(join(tmpdir(), 'intake-shutdown-')), 'runtime.json');
     const runtime = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
       env: { ...process.env, PORT: '0', INTAKE_STATE_FILE: stateFile },
@@ -34,5 +46,6 @@ describe('npm start', () => {
     expect(code).toBe(0);
     expect(children.length).toBe(process.env.AWS_ENDPOINT_URL ? 0 : 2);
     expect(children.filter(alive)).toEqual([]);
+    expect(await visibility()).toBe(before);
   });
 });
