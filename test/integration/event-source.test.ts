@@ -10,7 +10,8 @@ import { emptyCounters, type WorkMessage } from '../../functions/core/types.js';
 import { queues, workers } from '../../functions/resources.js';
 import { parseWorkMessage } from '../../functions/workers/messages.js';
 import { SqsEventSource } from '../../local/event-source.js';
-import { crashingAfter, directDeps } from '../helpers/direct-deps.js';
+import { crashingAfter } from '../helpers/crashing-people.js';
+import { directDeps } from '../helpers/direct-deps.js';
 import { call, freshWorkspace, peopleOf, waitForStatus } from '../helpers/http-client.js';
 import { readState, runtimeSqs } from '../helpers/runtime-state.js';
 
