@@ -10,8 +10,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ChunkProgress, ImportStore, Page, ResultSlot } from '../core/ports.js';
 import {
+  ACTION_FIELDS,
   type Action,
   type Counters,
+  IMPORT_FIELDS,
   type Import,
   type ImportStatus,
   ROW_OUTCOMES,
@@ -21,45 +23,6 @@ import {
 } from '../core/types.js';
 import { cursors, expiresAt, keys } from './keys.js';
 import { unpackUndo } from './undo-codec.js';
-
-const IMPORT_FIELDS = [
-  'id',
-  'tenant_id',
-  'workspace',
-  'format',
-  'status',
-  'options',
-  'total_rows',
-  'chunks_total',
-  'chunks_done',
-  'counters',
-  'review',
-  'error',
-  'action_id',
-  'surface',
-  'meta',
-  'headers',
-  'delimiter',
-  'structure',
-  'files',
-  'upload',
-  'created_at',
-  'updated_at',
-  'completed_at',
-] as const;
-
-const ACTION_FIELDS = [
-  'id',
-  'import_id',
-  'type',
-  'status',
-  'counters',
-  'chunks_total',
-  'chunks_done',
-  'created_at',
-  'updated_at',
-  'completed_at',
-] as const;
 
 const pick = <T>(item: Record<string, unknown>, fields: readonly string[]): T =>
   Object.fromEntries(fields.map((field) => [field, item[field] ?? null])) as T;

@@ -279,3 +279,44 @@ export interface WorkMessage extends ChunkRef {
 
 export const emptyCounters = (): Counters =>
   Object.fromEntries(ROW_OUTCOMES.map((outcome) => [outcome, 0])) as Counters;
+
+/** An import's own fields, as every store keeps and returns them (stores may keep bookkeeping beside them). */
+export const IMPORT_FIELDS = [
+  'id',
+  'tenant_id',
+  'workspace',
+  'format',
+  'status',
+  'options',
+  'total_rows',
+  'chunks_total',
+  'chunks_done',
+  'counters',
+  'review',
+  'error',
+  'action_id',
+  'surface',
+  'meta',
+  'headers',
+  'delimiter',
+  'structure',
+  'files',
+  'upload',
+  'created_at',
+  'updated_at',
+  'completed_at',
+] as const satisfies readonly (keyof Import)[];
+
+/** An action's own fields, as every store keeps and returns them. */
+export const ACTION_FIELDS = [
+  'id',
+  'import_id',
+  'type',
+  'status',
+  'counters',
+  'chunks_total',
+  'chunks_done',
+  'created_at',
+  'updated_at',
+  'completed_at',
+] as const satisfies readonly (keyof Action)[];

@@ -1,7 +1,9 @@
 import type { ChunkProgress, ImportStore, Page, ResultSlot } from '../../../functions/core/ports.js';
 import {
+  ACTION_FIELDS,
   type Action,
   type Counters,
+  IMPORT_FIELDS,
   type Import,
   type ImportStatus,
   ROW_OUTCOMES,
@@ -13,45 +15,6 @@ import { byKey, memoryCursors, queryPage } from './cursors.js';
 import { RowResultTable } from './row-results.table.js';
 
 /** The fields an import is read back with (absent ones as null), as the adapter picks them. */
-const IMPORT_FIELDS = [
-  'id',
-  'tenant_id',
-  'workspace',
-  'format',
-  'status',
-  'options',
-  'total_rows',
-  'chunks_total',
-  'chunks_done',
-  'counters',
-  'review',
-  'error',
-  'action_id',
-  'surface',
-  'meta',
-  'headers',
-  'delimiter',
-  'structure',
-  'files',
-  'upload',
-  'created_at',
-  'updated_at',
-  'completed_at',
-] as const;
-
-const ACTION_FIELDS = [
-  'id',
-  'import_id',
-  'type',
-  'status',
-  'counters',
-  'chunks_total',
-  'chunks_done',
-  'created_at',
-  'updated_at',
-  'completed_at',
-] as const;
-
 type Item = Record<string, unknown>;
 
 const pick = <T>(item: Item, fields: readonly string[]): T =>
