@@ -47,7 +47,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
               [TTL]: seconds(claim.expiresAt),
             },
             ConditionExpression:
-              'attribute_not_exists(pk) OR #ttl < :nowSeconds OR (#status = :inProgress AND locked_until < :now)',
+              'attribute_not_exists(pk) OR #ttl <= :nowSeconds OR (#status = :inProgress AND locked_until < :now)',
             ExpressionAttributeNames: { '#ttl': TTL, '#status': 'status' },
             ExpressionAttributeValues: {
               ':nowSeconds': Math.floor(claim.now / 1000),

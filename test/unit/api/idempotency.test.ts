@@ -19,11 +19,14 @@ async function setup() {
   const store = new MemoryIdempotencyStore();
   const clock = { now: Date.parse(FROZEN_NOW) };
   const created: string[] = [];
+  /** When set, the next request the route runs waits until `finish` is called. */
+  let holdNext = false;
   let release: (() => void) | null = null;
 
   const route = async (event: HttpEvent, context: TenantContext): Promise<HttpResult> => {
-    const body = JSON.parse(event.body ?? '{}') as { fail?: 'invalid' | 'crash'; wait?: boolean };
-    if (body.wait) {
+    const body = JSON.parse(event.body ?? '{}') as { fail?: 'invalid' | 'crash' };
+    if (holdNext) {
+      holdNext = false;
       await new Promise<void>((resolve) => {
         release = resolve;
       });
@@ -59,7 +62,17 @@ async function setup() {
     } as unknown as HttpEvent;
     return handler(event, { awsRequestId: 'req-1' } as TenantContext);
   };
-  return { send, store, clock, created, other, finish: () => release?.() };
+  return {
+    send,
+    store,
+    clock,
+    created,
+    other,
+    holdNext: () => {
+      holdNext = true;
+    },
+    finish: () => release?.(),
+  };
 }
 
 const bodyOf = (result: HttpResult) =>
@@ -97,11 +110,12 @@ describe('idempotency middleware', () => {
   });
 
   it('answers 409 idempotency_key_in_flight while the first request with the key still runs', async () => {
-    const { send, created, finish } = await setup();
+    const { send, created, holdNext, finish } = await setup();
+    holdNext();
 
-    const first = send({ workspace: 'w', wait: true });
+    const first = send({ workspace: 'w' });
     await new Promise((resolve) => setImmediate(resolve));
-    const duplicate = await send({ workspace: 'w', wait: true });
+    const duplicate = await send({ workspace: 'w' });
     finish();
 
     expect(duplicate.statusCode).toBe(409);
