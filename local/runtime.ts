@@ -73,7 +73,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     );
     Object.assign(process.env, made.env);
 
-    const devApiKey = await grantApiKey(
+    const { key: devApiKey } = await grantApiKey(
       new DynamoTenantStore(DynamoDBDocumentClient.from(dynamo), made.env[tables.jobs.env] ?? ''),
       DEV_TENANT,
       new Date().toISOString(),

@@ -227,6 +227,53 @@ const errors = (...statuses: number[]) =>
     statuses.map((status) => [String(status), { description: String(status), content: json(errorSchema) }]),
   );
 
+/** Every POST honours Idempotency-Key (functions/api/idempotency.ts; README, "Idempotent requests"). */
+const idempotencyKeyParameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'A key of your choosing (a UUID, say) that makes a retry safe: the same key with the same request (method, path and body) within 24 hours replays the first answer without doing anything again; with another request it answers 422 idempotency_key_reused; while the first request still runs, 409 idempotency_key_in_flight. Keys are per tenant. A 5xx answer releases the key.',
+  schema: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 255,
+    pattern: '^[\\x21-\\x7e]([\\x20-\\x7e]{0,253}[\\x21-\\x7e])?$',
+  },
+};
+const replayedHeader = {
+  'idempotent-replayed': {
+    description: "'true' when this answer replays the first answer to the request's Idempotency-Key",
+    schema: { const: 'true' },
+  },
+};
+
+function idempotent<
+  T extends { parameters?: readonly object[]; responses: Record<string, { description: string }> },
+>(operation: T) {
+  const responses: Record<string, object> = {};
+  for (const [status, response] of Object.entries(operation.responses)) {
+    responses[status] = status < '300' ? { ...response, headers: replayedHeader } : response;
+  }
+  const conflict = operation.responses['409']?.description;
+  const invalid = operation.responses['422']?.description;
+  return {
+    ...operation,
+    parameters: [...(operation.parameters ?? []), idempotencyKeyParameter],
+    responses: {
+      ...responses,
+      '409': {
+        description: `${conflict && conflict !== '409' ? `${conflict}; or ` : ''}idempotency_key_in_flight: a request with this Idempotency-Key is still running`,
+        content: json(errorSchema),
+      },
+      '422': {
+        description: `${invalid && invalid !== '422' ? `${invalid}; ` : 'Validation failed; '}or idempotency_key_reused: this Idempotency-Key was used with another request; or invalid_idempotency_key`,
+        content: json(errorSchema),
+      },
+    },
+  };
+}
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -251,7 +298,7 @@ export const openApiDocument = {
       get: { security: [], summary: 'Readiness', responses: { '200': { description: 'Ready' } } },
     },
     '/v1/imports': {
-      post: {
+      post: idempotent({
         summary:
           'Create an import: JSON records inline (analyzed, then processed unless dry_run), or a CSV (the response carries a presigned upload)',
         requestBody: { required: true, content: json(importCreateSchema) },
@@ -262,7 +309,7 @@ export const openApiDocument = {
           },
           ...errors(400, 401, 422),
         },
-      },
+      }),
     },
     '/v1/imports/{id}': {
       get: {
@@ -328,7 +375,7 @@ export const openApiDocument = {
       },
     },
     '/v1/imports/{id}/actions': {
-      post: {
+      post: idempotent({
         summary:
           'Act on an import: analyze (an uploaded CSV; assembles a file uploaded in parts; 409 upload_missing or upload_incomplete naming the missing parts), process (a ready import; 409 invalid_rows when rows are invalid without skip_invalid, and the import fails), cancel (an unfinished one), retry_failed (failed and unprocessed rows), revert (a completed one)',
         parameters: [idParameter],
@@ -341,7 +388,7 @@ export const openApiDocument = {
           },
           ...errors(400, 401, 404, 409, 422),
         },
-      },
+      }),
       get: {
         summary: "The import's actions, oldest first",
         parameters: [idParameter],
@@ -394,7 +441,7 @@ export const openApiDocument = {
       },
     },
     '/v1/contacts': {
-      post: {
+      post: idempotent({
         summary:
           'Create an MPDX contact (people created through the MPDX bulk API belong to contacts; a contact belongs to a workspace, the account list)',
         requestBody: { required: true, content: json(contactCreateSchema) },
@@ -402,7 +449,7 @@ export const openApiDocument = {
           '201': { description: 'Created', content: json(contactSchema) },
           ...errors(400, 401, 409, 422),
         },
-      },
+      }),
     },
     '/v1/contacts/{id}': {
       get: {
@@ -415,7 +462,7 @@ export const openApiDocument = {
       },
     },
     '/v1/webadmit/programs': {
-      post: {
+      post: idempotent({
         summary:
           "Register a WebAdmit user identity's program and the workspace its batches apply in (default `webadmit-<user_identity_id>-<program_id>`); 200 when it was registered already",
         requestBody: { required: true, content: json(webadmitProgramSchema) },
@@ -424,7 +471,7 @@ export const openApiDocument = {
           '201': { description: 'Registered', content: json(programSchema) },
           ...errors(400, 401, 409, 422),
         },
-      },
+      }),
     },
     '/v1/workspaces/{workspace}/fields': {
       get: {
@@ -438,7 +485,7 @@ export const openApiDocument = {
           ...errors(401, 422),
         },
       },
-      post: {
+      post: idempotent({
         summary: 'Create a typed field; select fields need options, other types take none',
         parameters: [workspaceParameter],
         requestBody: { required: true, content: json(fieldCreateSchema) },
@@ -446,7 +493,7 @@ export const openApiDocument = {
           '201': { description: 'Created', content: json(fieldSchema) },
           ...errors(400, 401, 409, 422),
         },
-      },
+      }),
     },
   },
 } as const;

@@ -9,6 +9,14 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 export const keys = {
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
+  /** A tenant's record of one of its keys (id, hash, creation): listed by the tenant's partition. */
+  tenantKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `KEY#${keyId}` }),
+  tenantKeyPrefix: 'KEY#',
+  /** An Idempotency-Key of a tenant, by the SHA-256 of the key. */
+  idempotency: (tenantId: string, keyHash: string) => ({
+    pk: `T#${tenantId}#IDEMPOTENCY#${keyHash}`,
+    sk: 'IDEMPOTENCY',
+  }),
   import: (tenantId: string, importId: string) => ({ pk: `T#${tenantId}#IMPORT#${importId}`, sk: 'IMPORT' }),
   importsOfWorkspace: (tenantId: string, workspace: string) => `T#${tenantId}#WS#${workspace}`,
   rowSk: (row: number, slot: 'row' | 'undo' = 'row') => `${slot === 'row' ? 'ROW' : 'UNDO'}#${pad(row, 10)}`,

@@ -10,33 +10,25 @@ import {
   ValidationError,
 } from '../core/errors.js';
 import type { TenantStore } from '../core/ports.js';
-import type { Tenant } from '../core/types.js';
 import { type HttpEvent, type HttpResult, json, type TenantContext } from './http.js';
 
 const PUBLIC_PATHS = new Set(['/health']);
-const CACHE_MS = 60_000;
-const CACHE_MAX = 1000;
 
-/** Resolves the API key to its tenant before any route runs; unknown keys get 401. */
+/**
+ * Resolves the API key to its tenant before any route runs; unknown keys get 401. Every request
+ * reads the key's item (one strongly consistent GetItem), with no cache: a revoked key must answer
+ * 401 at once, and a per-container cache cannot hear of a revocation made elsewhere (README, "API keys").
+ */
 export function authenticate(
   tenants: TenantStore,
 ): MiddlewareObj<HttpEvent, HttpResult, Error, TenantContext> {
-  const cache = new Map<string, { tenant: Tenant; until: number }>();
   return {
     before: async (request) => {
       if (PUBLIC_PATHS.has(request.event.rawPath)) return;
       const key = apiKeyFrom(request.event.headers ?? {});
       if (key === null) throw new AuthenticationError();
-      const hash = hashApiKey(key);
-      const cached = cache.get(hash);
-      if (cached && cached.until > Date.now()) {
-        request.context.tenant = cached.tenant;
-        return;
-      }
-      const tenant = await tenants.tenantForKey(hash);
+      const tenant = await tenants.tenantForKey(hashApiKey(key));
       if (tenant === null) throw new AuthenticationError('The API key is not valid');
-      if (cache.size >= CACHE_MAX) cache.clear();
-      cache.set(hash, { tenant, until: Date.now() + CACHE_MS });
       request.context.tenant = tenant;
     },
   };

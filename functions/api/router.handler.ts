@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { createAwsClients } from '../adapters/aws-clients.js';
 import { CsvReaderInspector } from '../adapters/csv/csv-inspector.js';
+import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency.store.js';
 import { DynamoTenantStore } from '../adapters/dynamo-tenant.store.js';
 import { createStores } from '../adapters/stores.js';
 import { loadConfig } from '../config.js';
@@ -16,6 +17,7 @@ import { redjadeSurface } from '../surfaces/redjade/routes.js';
 import { DynamoWebAdmitRegistry } from '../surfaces/webadmit/registry.dynamo.js';
 import { webadmitSurface } from '../surfaces/webadmit/routes.js';
 import { type HttpEvent, type HttpResult, json, type TenantContext } from './http.js';
+import { idempotency } from './idempotency.js';
 import { authenticate, errorResponses } from './middleware.js';
 import type { Surface } from './surface.js';
 
@@ -46,15 +48,16 @@ const routes = [
   ...surfaces.flatMap((surface) => surface.routes),
 ];
 
-/** The API Lambda: authenticate, route, map errors. */
+const errors = errorResponses(
+  logger,
+  surfaces.map((surface) => surface.errors),
+);
+
+/** The API Lambda: authenticate, honour Idempotency-Key, route, map errors. */
 export const handler = middy<HttpEvent, HttpResult, Error, TenantContext>()
-  .use(
-    errorResponses(
-      logger,
-      surfaces.map((surface) => surface.errors),
-    ),
-  )
+  .use(errors)
   .use(authenticate(new DynamoTenantStore(clients.dynamo, config.jobsTable)))
+  .use(idempotency(new DynamoIdempotencyStore(clients.dynamo, config.jobsTable), { errors, logger }))
   .handler(
     // Route handlers receive the tenant that `authenticate` put on the context, which middy's Route type cannot express.
     httpRouterHandler(routes as unknown as Route<HttpEvent, HttpResult>[]) as never,

@@ -6,6 +6,9 @@ const KEY_PREFIX = 'ik_';
 
 export const newApiKey = (): string => `${KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
 
+/** A key's public id: names it in listings and revocation; derived from nothing secret. */
+export const newApiKeyId = (): string => `key_${randomBytes(8).toString('hex')}`;
+
 export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 
 /** Where a request may carry its key: `x-api-key`, `Authorization: Bearer KEY` or HTTP Basic. */

@@ -120,3 +120,24 @@ export class PersonasImportNotFound extends NotFoundError {
     this.message = `Could not find personasImport with ${id}`;
   }
 }
+
+/** An Idempotency-Key sent again with another request (method, path or body) than the first. */
+export class IdempotencyKeyReusedError extends ValidationError {
+  constructor() {
+    const message =
+      'This Idempotency-Key was already used with a different request (method, path or body); use a new key for a new request';
+    super(message, [{ pointer: 'Idempotency-Key', message }], 'idempotency_key_reused');
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+/** A request with an Idempotency-Key that another request, still running, holds. */
+export class IdempotencyKeyInFlightError extends ConflictError {
+  constructor() {
+    super(
+      'A request with this Idempotency-Key is still in progress; retry after it has finished',
+      'idempotency_key_in_flight',
+    );
+    this.name = 'IdempotencyKeyInFlightError';
+  }
+}

@@ -247,12 +247,72 @@ export interface WorkQueue {
   enqueueAnalysis(ref: { tenant_id: string; import_id: string }): Promise<void>;
 }
 
+/** An API key as stored: an id to name it by (in listings and revocation) and the key's hash. */
+export interface StoredApiKey {
+  id: string;
+  hash: string;
+}
+
+/** An API key as listed: never its secret nor its hash. */
+export interface ApiKeyInfo {
+  id: string;
+  created_at: string;
+}
+
 /** Tenants and their API keys (stored only as hashes). */
 export interface TenantStore {
-  createTenant(tenant: Tenant, keyHash: string, now: string): Promise<void>;
-  addKey(tenantId: string, keyHash: string, now: string): Promise<void>;
+  createTenant(tenant: Tenant, key: StoredApiKey, now: string): Promise<void>;
+  addKey(tenantId: string, key: StoredApiKey, now: string): Promise<void>;
   getTenant(tenantId: string): Promise<Tenant | null>;
+  /** The tenant of a key, read so that a key revoked a moment ago is already unknown. */
   tenantForKey(keyHash: string): Promise<Tenant | null>;
+  /** The tenant's keys, oldest first. */
+  listKeys(tenantId: string): Promise<ApiKeyInfo[]>;
+  /** Deletes the key so it authenticates no more; false when the tenant has no key with this id. */
+  revokeKey(tenantId: string, keyId: string): Promise<boolean>;
+}
+
+/** An answer as the API sent it, kept to be replayed. */
+export interface StoredResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+/**
+ * A request that claims an Idempotency-Key: the tenant, the key's hash, the hash of what was asked
+ * (method, path and body), and `token`, which only this request knows, so that completing or
+ * releasing never touches a record another request holds. Times are epoch milliseconds.
+ */
+export interface IdempotencyClaim {
+  tenantId: string;
+  keyHash: string;
+  requestHash: string;
+  token: string;
+  now: number;
+  /** While the request runs: after this, another request with the key may take it over. */
+  lockedUntil: number;
+  /** The record is forgotten after this (the key may then be used again). */
+  expiresAt: number;
+}
+
+/** What a key holds: a request still running, or the answer of a request that finished. */
+export type IdempotencyRecord =
+  | { status: 'in_progress'; requestHash: string; lockedUntil: number }
+  | { status: 'completed'; requestHash: string; response: StoredResponse };
+
+/** Idempotency-Key records, per tenant, each kept until its `expiresAt`. */
+export interface IdempotencyStore {
+  /**
+   * Takes the key for this request when no live record holds it (none, expired, or in progress
+   * past its `lockedUntil`): answers null. Otherwise answers the record that holds it.
+   */
+  claim(claim: IdempotencyClaim): Promise<IdempotencyRecord | null>;
+  /** Keeps the answer of the request that holds the claim (until the claim's `expiresAt`). */
+  complete(claim: IdempotencyClaim, response: StoredResponse): Promise<void>;
+  /** Frees the key (the request failed), when this claim still holds it. */
+  release(claim: IdempotencyClaim): Promise<void>;
 }
 
 export interface Clock {

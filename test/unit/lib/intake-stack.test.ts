@@ -450,6 +450,26 @@ describe('IntakeStack', () => {
     expect(allows(fn, 'sqs:DeleteMessage')).toBe(false);
   });
 
+  it('lets the API function claim, complete and release Idempotency-Key records in the jobs table', () => {
+    // DynamoIdempotencyStore: conditional PutItem (claim), GetItem (the holder), UpdateItem (complete), DeleteItem (release).
+    for (const action of [
+      'dynamodb:PutItem',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ]) {
+      expect({ action, allowed: allows(stack.apiFunction, action, stack.tables.jobs) }).toEqual({
+        action,
+        allowed: true,
+      });
+    }
+    // Records expire by the jobs table's TTL attribute, the one the adapter writes.
+    expect(propertiesOf(stack.tables.jobs).TimeToLiveSpecification).toEqual({
+      AttributeName: tables.jobs.ttlAttribute,
+      Enabled: true,
+    });
+  });
+
   it('lets the chunk worker write jobs and people and read files, but never upload files or send messages', () => {
     const fn = stack.workerFunctions.processChunk;
     for (const table of [stack.tables.jobs, stack.tables.people]) {

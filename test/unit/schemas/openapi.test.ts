@@ -27,4 +27,33 @@ describe('OpenAPI document', () => {
 
     expect(documented.sort()).toEqual(served.sort());
   });
+
+  it('documents Idempotency-Key, the replay header and the 409 and 422 it answers on every POST', () => {
+    const posts = Object.entries(openApiDocument.paths).flatMap(([path, operations]) =>
+      'post' in operations ? [{ path, post: operations.post }] : [],
+    );
+
+    expect(posts.map(({ path }) => path).sort()).toEqual([
+      '/v1/contacts',
+      '/v1/imports',
+      '/v1/imports/{id}/actions',
+      '/v1/webadmit/programs',
+      '/v1/workspaces/{workspace}/fields',
+    ]);
+    for (const { path, post } of posts) {
+      const parameters = post.parameters as readonly { name: string; in: string }[];
+      const responses = post.responses as Record<string, { description: string; headers?: object }>;
+      expect({
+        path,
+        header: parameters.some((p) => p.name === 'Idempotency-Key' && p.in === 'header'),
+      }).toEqual({
+        path,
+        header: true,
+      });
+      expect(responses['409']?.description).toContain('idempotency_key_in_flight');
+      expect(responses['422']?.description).toContain('idempotency_key_reused');
+      const success = Object.entries(responses).filter(([status]) => status < '300');
+      for (const [, response] of success) expect(response.headers).toHaveProperty('idempotent-replayed');
+    }
+  });
 });
