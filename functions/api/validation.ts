@@ -1,11 +1,17 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
-import { actionCreateSchema, importCreateSchema } from '../../schemas/import-create.schema.js';
+import {
+  actionCreateSchema,
+  ENCODING_LABEL_FORMAT,
+  importCreateSchema,
+} from '../../schemas/import-create.schema.js';
 import { peopleQuerySchema, rowsQuerySchema } from '../../schemas/queries.schema.js';
+import { canonicalEncoding } from '../core/encodings.js';
 import { type ProblemDetail, ValidationError } from '../core/errors.js';
 
 /** Validators compiled once per container, from the schemas in schemas/. */
 const bodies = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+bodies.addFormat(ENCODING_LABEL_FORMAT, { type: 'string', validate: (label) => canonicalEncoding(label) !== null });
 /** Query strings arrive as text: coerce numbers and fill defaults. */
 const queries = new Ajv({
   allErrors: true,
@@ -46,6 +52,13 @@ export function problemsOf(errors: ErrorObject[]): ProblemDetail[] {
       if (error.keyword === 'enum') {
         const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
         return { pointer: error.instancePath || '/', message: `must be one of ${allowed}` };
+      }
+      if (error.keyword === 'format' && params.format === ENCODING_LABEL_FORMAT) {
+        return {
+          pointer: error.instancePath,
+          message:
+            'is not an encoding this service knows: give a WHATWG label such as "utf-8", "utf-16le", "windows-1252" or "iso-8859-1"',
+        };
       }
       if (error.keyword === 'false schema') {
         return { pointer: error.instancePath || '/', message: 'is not allowed for this format' };

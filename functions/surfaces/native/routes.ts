@@ -17,6 +17,7 @@ import {
   startAnalysis,
   uploadFile,
 } from '../../core/create-import.js';
+import { canonicalEncoding } from '../../core/encodings.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import type { PeopleStore, ResultFiles } from '../../core/ports.js';
 import { findPeople, getImport, getPerson, listRowResults, previewRows } from '../../core/queries.js';
@@ -51,6 +52,7 @@ export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
         ...common,
         ...(structure ? { structure } : {}),
         ...(body.delimiter ? { delimiter: body.delimiter } : {}),
+        ...(body.encoding ? { encoding: canonicalEncoding(body.encoding) ?? body.encoding } : {}),
         ...(body.size !== undefined ? { size: body.size } : {}),
       });
       return json(201, { ...presentImport(item), upload }, { location: `/v1/imports/${item.id}` });
