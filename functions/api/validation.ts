@@ -11,7 +11,10 @@ import { type ProblemDetail, ValidationError } from '../core/errors.js';
 
 /** Validators compiled once per container, from the schemas in schemas/. */
 const bodies = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-bodies.addFormat(ENCODING_LABEL_FORMAT, { type: 'string', validate: (label) => canonicalEncoding(label) !== null });
+bodies.addFormat(ENCODING_LABEL_FORMAT, {
+  type: 'string',
+  validate: (label) => canonicalEncoding(label) !== null,
+});
 /** Query strings arrive as text: coerce numbers and fill defaults. */
 const queries = new Ajv({
   allErrors: true,

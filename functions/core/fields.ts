@@ -1,4 +1,10 @@
-import { type AttributeValue, DATE_FORMATS, type DateFormat, type DecimalSeparator, type RowError } from './types.js';
+import {
+  type AttributeValue,
+  DATE_FORMATS,
+  type DateFormat,
+  type DecimalSeparator,
+  type RowError,
+} from './types.js';
 
 /**
  * Fields: the typed attribute definitions of a workspace (WebAdmit's custom fields, RedJade's
@@ -76,6 +82,8 @@ const FALSE_WORDS = new Set(['false', 'f', 'no', 'n', '0']);
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** The same with a decimal comma (`1,5`, `-0,25`, `,5`). */
 const DECIMAL_COMMA = /^[+-]?(?:\d+(?:,\d+)?|,\d+)(?:[eE][+-]?\d+)?$/;
+/** Text that may as well be grouped thousands (`1,000`): no hint at a decimal comma for it. */
+const THOUSANDS = /^[+-]?\d{1,3}(?:,\d{3})+$/;
 
 /** How text values are written: the import's `date_format` and `decimal_separator` options. */
 export interface ValueFormat {
@@ -213,7 +221,7 @@ export function coerceValue(
       const comma = format.decimal_separator === ',';
       if (!(comma ? DECIMAL_COMMA : DECIMAL).test(text)) {
         if (comma) return invalid(column, raw, 'is not a number with a decimal comma (like -12,5)');
-        return DECIMAL_COMMA.test(text)
+        return DECIMAL_COMMA.test(text) && !THOUSANDS.test(text)
           ? invalid(column, raw, 'is not a number (for a decimal comma, give "decimal_separator": ",")')
           : invalid(column, raw, 'is not a number');
       }

@@ -68,10 +68,9 @@ export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
     // The media type ignores case; a multipart boundary does not (browsers send mixed-case ones).
     const contentType = event.headers?.['content-type'] ?? '';
     const mediaType = contentType.toLowerCase();
-    const raw = rawBodyBytes(event);
     let file: Uint8Array;
     if (mediaType.startsWith('multipart/form-data')) {
-      const form = await parseMultipart(raw, contentType);
+      const form = await parseMultipart(rawBodyBytes(event), contentType);
       const part = form.files.file;
       if (!part)
         throw new ValidationError('The form has no file part', [
@@ -79,9 +78,10 @@ export function nativeRoutes(deps: NativeDeps): HttpRoute[] {
         ]);
       file = part.data;
     } else if (mediaType.startsWith('text/csv') || mediaType.startsWith('application/octet-stream')) {
-      file = raw;
+      file = rawBodyBytes(event);
     } else {
-      const message = 'send the file as text/csv, or as multipart/form-data with a part named "file"';
+      const message =
+        'send the file as text/csv or application/octet-stream, or as multipart/form-data with a part named "file"';
       throw new ValidationError(message, [{ pointer: 'content-type', message }], 'unsupported_media_type');
     }
     const item = await uploadFile(deps, tenant.id, pathParam(event, 'id'), file);
