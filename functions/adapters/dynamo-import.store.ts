@@ -40,6 +40,7 @@ const IMPORT_FIELDS = [
   'meta',
   'headers',
   'delimiter',
+  'encoding',
   'structure',
   'files',
   'upload',

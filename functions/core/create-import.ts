@@ -72,7 +72,7 @@ export function newImport(
     meta: input.meta ?? {},
     headers: null,
     delimiter: input.delimiter ?? null,
-    ...(format === 'csv' ? { encoding: input.encoding ?? null } : {}),
+    encoding: input.encoding ?? null,
     structure: input.structure ?? null,
     files: null,
     created_at: now,

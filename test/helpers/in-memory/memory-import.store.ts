@@ -31,6 +31,7 @@ const IMPORT_FIELDS = [
   'meta',
   'headers',
   'delimiter',
+  'encoding',
   'structure',
   'files',
   'upload',
