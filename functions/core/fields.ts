@@ -175,8 +175,9 @@ const optionList = (options: readonly string[]): string => {
 
 /**
  * A raw value (a JSON scalar, or a CSV cell's text) as a value of the field's type. `column` names
- * the JSON key or CSV column in the error; `format` says how dates and decimals are written. Blank values (null, or text that is only whitespace)
- * become null: what a blank does (ignore or clear) is the caller's decision.
+ * the JSON key or CSV column in the error; `format` says how dates and decimals are written. Blank
+ * values (null, or text that is only whitespace) become null: what a blank does (ignore or clear)
+ * is the caller's decision.
  *
  * - boolean: JSON true/false, JSON 1/0, or (trimmed, any case) true/false, t/f, yes/no, y/n, 1/0.
  * - number: a finite JSON number, or decimal text such as `-12.5`, `.5`, `1e3` (no thousands
