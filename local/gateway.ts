@@ -15,23 +15,18 @@ type ApiHandler = (
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
- * Media types whose bodies API Gateway's HTTP API hands Lambda as text (`isBase64Encoded: false`);
- * every other body, and one without a content type, arrives base64-encoded. AWS documents the
- * inference but no exhaustive list: the HTTP API "infers the need for encoding based on the
- * content-type header" (text/plain arrives as text, image/jpeg as base64) —
- * https://aws.amazon.com/blogs/compute/handling-binary-data-using-amazon-api-gateway-http-apis/ —
- * and the payload's fields are described at
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html.
- * The rule here: text/*, JSON (application/json and any +json), XML (application/xml and any +xml)
- * and form posts are text, matched on the media type without its parameters.
+/**
+ * Media types whose bodies API Gateway's HTTP API (payload 2.0) hands Lambda as text
+ * (`isBase64Encoded: false`); every other body, and one without a content type, arrives
+ * base64-encoded. AWS documents the inference ("based on the content-type header":
+ * https://aws.amazon.com/blogs/compute/handling-binary-data-using-amazon-api-gateway-http-apis/)
+ * but no list; observed against AWS: `text/*`, `application/json`, `application/xml` and
+ * `application/javascript` — not `+json` types, not form posts. A text body is decoded as UTF-8 on
+ * the way, so bytes that are not UTF-8 become U+FFFD, in AWS as here.
  */
 export function isTextMediaType(contentType: string | undefined): boolean {
   const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  return (
-    media.startsWith('text/') ||
-    /^application\/([a-z0-9.+-]+\+)?(json|xml)$/.test(media) ||
-    media === 'application/x-www-form-urlencoded'
-  );
+  return media.startsWith('text/') || /^application\/(json|xml|javascript)$/.test(media);
 }
 
 /** `12/Mar/2020:19:03:58 +0000`, the form of `requestContext.time` in AWS's sample event. */

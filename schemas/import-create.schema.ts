@@ -1,6 +1,12 @@
 import { limits } from '../functions/core/limits.js';
 import { RESERVED_KEYS } from '../functions/core/reserved-keys.js';
-import { IDENTIFIER_KINDS, MATCH_KINDS, OPERATIONS } from '../functions/core/types.js';
+import {
+  DATE_FORMATS,
+  DECIMAL_SEPARATORS,
+  IDENTIFIER_KINDS,
+  MATCH_KINDS,
+  OPERATIONS,
+} from '../functions/core/types.js';
 import { personRecordSchema } from './person-record.schema.js';
 
 export const workspaceSchema = {
@@ -29,8 +35,23 @@ export const importOptionsSchema = {
     delete_unmatched: { type: 'boolean' },
     blank_cells: { type: 'string', enum: ['ignore', 'clear'] },
     dry_run: { type: 'boolean' },
+    date_format: {
+      type: 'string',
+      enum: DATE_FORMATS,
+      description:
+        'How date values written as text are read: YYYY-MM-DD (the default) is ISO 8601, date-times too; the others are that order and separator, a four-digit year, day and month with or without a leading zero (3/1/2024)',
+    },
+    decimal_separator: {
+      type: 'string',
+      enum: DECIMAL_SEPARATORS,
+      description:
+        'The decimal separator of number values written as text: "." (the default, 1.5) or "," (1,5, as European spreadsheets write; text with a "." is then refused). Never thousands separators',
+    },
   },
 } as const;
+
+/** The ajv format (functions/api/validation.ts) of an encoding label: one the decoder knows. */
+export const ENCODING_LABEL_FORMAT = 'encoding-label';
 
 /** How CSV columns map onto people: header name → role. */
 export const structureSchema = {
@@ -68,6 +89,13 @@ export const importCreateSchema = {
     records: { type: 'array', minItems: 1, maxItems: limits.maxJsonRecords, items: personRecordSchema },
     structure: structureSchema,
     delimiter: { type: 'string', enum: [',', ';', '\t', '|'] },
+    encoding: {
+      type: 'string',
+      maxLength: 64,
+      format: ENCODING_LABEL_FORMAT,
+      description:
+        'The CSV file\'s text encoding, a WHATWG Encoding Standard label: utf-8 (the default), utf-16le, utf-16be, windows-1252 (Excel\'s "CSV" on Windows), iso-8859-1, macintosh, shift_jis, ... A BOM (UTF-8 or UTF-16) decides the encoding whatever is given',
+    },
     size: {
       type: 'integer',
       minimum: 1,
@@ -80,7 +108,10 @@ export const importCreateSchema = {
   if: { required: ['format'], properties: { format: { const: 'csv' } } },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords
   then: { properties: { records: false } },
-  else: { required: ['records'], properties: { structure: false, delimiter: false, size: false } },
+  else: {
+    required: ['records'],
+    properties: { structure: false, delimiter: false, encoding: false, size: false },
+  },
 } as const;
 
 /** `POST /v1/imports/:id/actions` */

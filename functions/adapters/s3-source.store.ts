@@ -274,8 +274,16 @@ export class S3SourceStore implements SourceStore, SourceReader {
     }
     if (item.format === 'json') return { headers: null, delimiter: null, rows: jsonRows(body) };
     try {
-      const csv = await openCsv(body, item.delimiter ? { delimiter: item.delimiter as Delimiter } : {});
-      return { headers: csv.header.headers, delimiter: csv.header.delimiter, rows: csvRows(csv.rows) };
+      const csv = await openCsv(body, {
+        ...(item.delimiter ? { delimiter: item.delimiter as Delimiter } : {}),
+        ...(item.encoding ? { encoding: item.encoding } : {}),
+      });
+      return {
+        headers: csv.header.headers,
+        delimiter: csv.header.delimiter,
+        encoding: csv.encoding,
+        rows: csvRows(csv.rows),
+      };
     } catch (error) {
       if (error instanceof CsvFileError) throw new SourceError(error.code, error.message, error.line);
       throw error;

@@ -1,6 +1,6 @@
 import type { Route } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { MalformedJsonError, ValidationError } from '../core/errors.js';
+import { MalformedBodyError, MalformedJsonError, ValidationError } from '../core/errors.js';
 import type { Tenant } from '../core/types.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -33,11 +33,28 @@ export const rawBody = (event: HttpEvent): string =>
       ? Buffer.from(event.body, 'base64').toString('utf8')
       : event.body;
 
-/** The request body as bytes (uploads). */
-export const rawBodyBytes = (event: HttpEvent): Buffer =>
-  event.body === undefined
-    ? Buffer.alloc(0)
-    : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+/**
+ * The request body as bytes (uploads): exactly the bytes the client sent, or a 400. API Gateway
+ * hands a body of a text media type (`text/*`, `application/json`...) to Lambda as a string, and
+ * bytes that are not UTF-8 become U+FFFD on the way: a Windows-1252 CSV sent as `text/csv` would
+ * arrive with its accented letters replaced. A text body holding U+FFFD is therefore refused (the
+ * client may have sent that character itself, but it cannot be told apart). Valid UTF-8 survives
+ * the round trip byte for byte, and binary media types (`application/octet-stream`, multipart)
+ * arrive base64-encoded, untouched.
+ */
+export const rawBodyBytes = (event: HttpEvent): Buffer => {
+  if (event.body === undefined) return Buffer.alloc(0);
+  if (event.isBase64Encoded) return Buffer.from(event.body, 'base64');
+  if (event.body.includes('\uFFFD')) {
+    throw new MalformedBodyError(
+      `The body was sent as text (${event.headers?.['content-type'] ?? 'no content-type'}) and holds a replacement character (U+FFFD): ` +
+        'bytes that are not UTF-8 do not survive a text body. Send the file as application/octet-stream or multipart/form-data, ' +
+        'or upload it to its presigned URL; a file that is not UTF-8 also needs its "encoding" (Excel\'s Windows "CSV": "windows-1252")',
+      'body_not_utf8',
+    );
+  }
+  return Buffer.from(event.body, 'utf8');
+};
 
 export function jsonBody(event: HttpEvent): unknown {
   const text = rawBody(event);

@@ -1,4 +1,6 @@
 import { Ajv, type ErrorObject, type Schema, type ValidateFunction } from 'ajv';
+import { ENCODING_LABEL_FORMAT } from '../../schemas/import-create.schema.js';
+import { canonicalEncoding } from '../core/encodings.js';
 import { type ProblemDetail, ValidationError } from '../core/errors.js';
 
 /**
@@ -14,6 +16,11 @@ const OPTIONS = { allErrors: true, strict: true, strictRequired: false, allowUni
  * WebAdmit's messages name; it adds to the errors, never to what is accepted.
  */
 const bodies = new Ajv({ ...OPTIONS, verbose: true });
+/** `encoding` at import creation: a label Node's TextDecoder knows (see core/encodings.ts). */
+bodies.addFormat(ENCODING_LABEL_FORMAT, {
+  type: 'string',
+  validate: (label) => canonicalEncoding(label) !== null,
+});
 
 /**
  * Query strings arrive as text: numbers and booleans are coerced from it and
@@ -46,6 +53,13 @@ export function problemsOf(errors: ErrorObject[]): ProblemDetail[] {
       if (error.keyword === 'enum') {
         const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
         return { pointer: error.instancePath || '/', message: `must be one of ${allowed}` };
+      }
+      if (error.keyword === 'format' && params.format === ENCODING_LABEL_FORMAT) {
+        return {
+          pointer: error.instancePath,
+          message:
+            'is not an encoding this service knows: give a WHATWG label such as "utf-8", "utf-16le", "windows-1252" or "iso-8859-1"',
+        };
       }
       if (error.keyword === 'false schema') {
         return { pointer: error.instancePath || '/', message: 'is not allowed for this format' };

@@ -142,6 +142,7 @@ export async function analyzeImport(
       const shape = {
         headers: source.headers,
         delimiter: source.delimiter,
+        ...(source.encoding !== undefined ? { encoding: source.encoding } : {}),
         structure,
         options: item.options,
       };

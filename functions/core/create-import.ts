@@ -30,6 +30,8 @@ export const defaultOptions = (): ImportOptions => ({
   delete_unmatched: false,
   blank_cells: 'ignore',
   dry_run: false,
+  date_format: 'YYYY-MM-DD',
+  decimal_separator: '.',
   supersede: 'person',
 });
 
@@ -42,6 +44,8 @@ export interface NewImport {
   /** CSV: the column mapping (proposed from the headers when absent) and the delimiter (detected when absent). */
   structure?: Structure;
   delimiter?: string;
+  /** CSV: the file's encoding, a canonical WHATWG name (UTF-8 when absent; a BOM decides). */
+  encoding?: string;
 }
 
 export function newImport(
@@ -68,6 +72,7 @@ export function newImport(
     meta: input.meta ?? {},
     headers: null,
     delimiter: input.delimiter ?? null,
+    encoding: input.encoding ?? null,
     structure: input.structure ?? null,
     files: null,
     created_at: now,

@@ -1,4 +1,10 @@
-import type { AttributeValue, RowError } from './types.js';
+import {
+  type AttributeValue,
+  DATE_FORMATS,
+  type DateFormat,
+  type DecimalSeparator,
+  type RowError,
+} from './types.js';
 
 /**
  * Fields: the typed attribute definitions of a workspace (WebAdmit's custom fields, RedJade's
@@ -74,6 +80,18 @@ const FALSE_WORDS = new Set(['false', 'f', 'no', 'n', '0']);
 
 /** Plain decimal notation with an optional exponent: no hex, no thousands separators, no `Infinity`. */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** The same with a decimal comma (`1,5`, `-0,25`, `,5`). */
+const DECIMAL_COMMA = /^[+-]?(?:\d+(?:,\d+)?|,\d+)(?:[eE][+-]?\d+)?$/;
+/** Text that may as well be grouped thousands (`1,000`): no hint at a decimal comma for it. */
+const THOUSANDS = /^[+-]?\d{1,3}(?:,\d{3})+$/;
+
+/** How text values are written: the import's `date_format` and `decimal_separator` options. */
+export interface ValueFormat {
+  /** Absent: `YYYY-MM-DD` (ISO 8601, date-times too). */
+  date_format?: DateFormat;
+  /** Absent: `.`. */
+  decimal_separator?: DecimalSeparator;
+}
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
@@ -108,6 +126,44 @@ export function calendarDate(text: string): string | null {
   return text.slice(0, 10);
 }
 
+/** A date format but ISO's as a pattern, and the groups of year, month and day in it. */
+const datePattern = (format: DateFormat) => {
+  const separator = format.replace(/[YMD]/g, '').charAt(0);
+  const parts = format.split(separator);
+  const group = (part: string) => (part === 'YYYY' ? '(\\d{4})' : '(\\d{1,2})');
+  return {
+    pattern: new RegExp(`^${parts.map(group).join(`\\${separator}`)}$`),
+    year: parts.indexOf('YYYY') + 1,
+    month: parts.indexOf('MM') + 1,
+    day: parts.indexOf('DD') + 1,
+  };
+};
+
+const DATE_PATTERNS = new Map<DateFormat, ReturnType<typeof datePattern>>(
+  DATE_FORMATS.filter((format) => format !== 'YYYY-MM-DD').map((format) => [format, datePattern(format)]),
+);
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * The calendar date (`YYYY-MM-DD`) of `text` written in `format`: `calendarDate` for ISO; for the
+ * others, exactly that order and separator, a four-digit year, day and month of one or two digits.
+ * Null when the text is not in that format or names no real date (`02/30/2024`).
+ */
+export function dateInFormat(text: string, format: DateFormat): string | null {
+  const known = DATE_PATTERNS.get(format);
+  if (known === undefined) return calendarDate(text);
+  const parts = known.pattern.exec(text);
+  if (parts === null) return null;
+  const [year, month, day] = [known.year, known.month, known.day].map((i) => Number(parts[i])) as [
+    number,
+    number,
+    number,
+  ];
+  if (!isRealDate(year, month, day)) return null;
+  return `${String(year).padStart(4, '0')}-${pad(month)}-${pad(day)}`;
+}
+
 /** Options are matched ignoring case (and Unicode composition); the option's own spelling is kept. */
 export const optionFold = (text: string): string => text.normalize('NFC').toLowerCase();
 
@@ -119,15 +175,19 @@ const optionList = (options: readonly string[]): string => {
 
 /**
  * A raw value (a JSON scalar, or a CSV cell's text) as a value of the field's type. `column` names
- * the JSON key or CSV column in the error. Blank values (null, or text that is only whitespace)
- * become null: what a blank does (ignore or clear) is the caller's decision.
+ * the JSON key or CSV column in the error; `format` says how dates and decimals are written. Blank
+ * values (null, or text that is only whitespace) become null: what a blank does (ignore or clear)
+ * is the caller's decision.
  *
  * - boolean: JSON true/false, JSON 1/0, or (trimmed, any case) true/false, t/f, yes/no, y/n, 1/0.
  * - number: a finite JSON number, or decimal text such as `-12.5`, `.5`, `1e3` (no thousands
- *   separators, hex, `NaN` or `Infinity`). Stored as a JavaScript number (a double).
- * - date: `YYYY-MM-DD`, a real calendar date, or an ISO 8601 date-time (`T` or a space between
- *   date and time, optional seconds, fraction and offset), reduced to its date as written.
- *   Always stored as `YYYY-MM-DD`. Numbers (epoch times) and other formats are refused.
+ *   separators, hex, `NaN` or `Infinity`); with `decimal_separator` `,`, the same with a decimal
+ *   comma (`-12,5`), and then text with a `.` is refused (`1.500` is 1500 where commas are
+ *   decimal). Stored as a JavaScript number (a double).
+ * - date: by default (`YYYY-MM-DD`) a real calendar date, or an ISO 8601 date-time (`T` or a space
+ *   between date and time, optional seconds, fraction and offset), reduced to its date as written;
+ *   with another `date_format`, text in exactly that format (see `dateInFormat`). Always stored as
+ *   `YYYY-MM-DD`. Numbers (epoch times) and other formats are refused.
  * - string: any value; JSON numbers and booleans become their text; surrounding whitespace is trimmed.
  * - select: the trimmed text must be one of the options, compared ignoring case; the value stored
  *   is the option's own spelling (`RED` for options `Red`, `Blue` stores `Red`).
@@ -136,6 +196,7 @@ export function coerceValue(
   field: Pick<Field, 'type' | 'options'>,
   raw: AttributeValue,
   column: string,
+  format: ValueFormat = {},
 ): Coerced {
   if (raw === null) return { ok: true, value: null };
   const text = typeof raw === 'string' ? raw.trim() : String(raw);
@@ -157,17 +218,26 @@ export function coerceValue(
       if (typeof raw === 'number') {
         return Number.isFinite(raw) ? { ok: true, value: raw } : invalid(column, raw, 'is not a number');
       }
-      if (typeof raw === 'boolean' || !DECIMAL.test(text)) return invalid(column, raw, 'is not a number');
-      const value = Number(text);
+      if (typeof raw === 'boolean') return invalid(column, raw, 'is not a number');
+      const comma = format.decimal_separator === ',';
+      if (!(comma ? DECIMAL_COMMA : DECIMAL).test(text)) {
+        if (comma) return invalid(column, raw, 'is not a number with a decimal comma (like -12,5)');
+        return DECIMAL_COMMA.test(text) && !THOUSANDS.test(text)
+          ? invalid(column, raw, 'is not a number (for a decimal comma, give "decimal_separator": ",")')
+          : invalid(column, raw, 'is not a number');
+      }
+      const value = Number(comma ? text.replace(',', '.') : text);
       return Number.isFinite(value)
         ? { ok: true, value }
         : invalid(column, raw, 'is not a number (it is out of range)');
     }
     case 'date': {
-      const date = typeof raw === 'string' ? calendarDate(text) : null;
-      return date === null
+      const dateFormat = format.date_format ?? 'YYYY-MM-DD';
+      const date = typeof raw === 'string' ? dateInFormat(text, dateFormat) : null;
+      if (date !== null) return { ok: true, value: date };
+      return dateFormat === 'YYYY-MM-DD'
         ? invalid(column, raw, 'is not a date (YYYY-MM-DD, or an ISO 8601 date-time)')
-        : { ok: true, value: date };
+        : invalid(column, raw, `is not a date in ${dateFormat}`);
     }
     case 'string':
       return { ok: true, value: text };

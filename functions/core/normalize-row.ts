@@ -10,7 +10,10 @@ const isBlank = (value: AttributeValue | undefined): boolean =>
 export interface NormalizeContext {
   /** The workspace's fields by key. */
   fields: ReadonlyMap<string, Field>;
-  options: Pick<ImportOptions, 'create_missing_fields' | 'match_on' | 'operation'>;
+  options: Pick<
+    ImportOptions,
+    'create_missing_fields' | 'match_on' | 'operation' | 'date_format' | 'decimal_separator'
+  >;
   /** The column or key a value came from, for messages: `attributes.age` → `Age`. */
   label?: (path: string) => string;
 }
@@ -99,10 +102,10 @@ export function normalizeRow(raw: RowInput, ctx: NormalizeContext): NormalizedRo
       attributes[key] = value;
       continue;
     }
-    const coerced = coerceValue(field, value, key);
+    const coerced = coerceValue(field, value, key, ctx.options);
     if (coerced.ok) attributes[key] = coerced.value;
     else {
-      const named = coerceValue(field, value, column());
+      const named = coerceValue(field, value, column(), ctx.options);
       if (!named.ok) errors.push(named.error);
     }
   }

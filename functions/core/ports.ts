@@ -227,6 +227,8 @@ export interface OpenSource {
   /** CSV: the header names and the delimiter read or detected. */
   headers: string[] | null;
   delimiter: string | null;
+  /** CSV: the encoding the file is read in (the one asked for, or what its BOM says). */
+  encoding?: string;
   rows: AsyncIterable<RawRow>;
 }
 

@@ -150,6 +150,28 @@ export interface RowResult {
 export const OPERATIONS = ['upsert', 'create', 'update', 'delete'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
+/**
+ * How date values are written (fields.ts reads them): `YYYY-MM-DD` is ISO 8601 (date-times too);
+ * the others are day, month and a four-digit year in that order and with that separator, the day
+ * and month with or without a leading zero (`3/1/2024` as Excel shows it).
+ */
+export const DATE_FORMATS = [
+  'YYYY-MM-DD',
+  'MM/DD/YYYY',
+  'MM-DD-YYYY',
+  'MM.DD.YYYY',
+  'DD/MM/YYYY',
+  'DD-MM-YYYY',
+  'DD.MM.YYYY',
+  'YYYY/MM/DD',
+  'YYYY.MM.DD',
+] as const;
+export type DateFormat = (typeof DATE_FORMATS)[number];
+
+/** The decimal separator of number values written as text (`1.5`, or `1,5` in European locales). */
+export const DECIMAL_SEPARATORS = ['.', ','] as const;
+export type DecimalSeparator = (typeof DECIMAL_SEPARATORS)[number];
+
 export interface ImportOptions {
   operation: Operation;
   match_on: MatchKind[];
@@ -161,6 +183,10 @@ export interface ImportOptions {
   delete_unmatched: boolean;
   blank_cells: 'ignore' | 'clear';
   dry_run: boolean;
+  /** How text date values are written; absent on imports made before the option existed: ISO. */
+  date_format?: DateFormat;
+  /** The decimal separator of text number values; absent on older imports: `.`. */
+  decimal_separator?: DecimalSeparator;
   /**
    * When a later row of the import supersedes an earlier one: `person` — any later row for the
    * same person; `attribute` — a later row for the same person that sets the same attributes
@@ -220,6 +246,11 @@ export interface Import {
   /** CSV: the header names, the delimiter, and how columns map onto people. */
   headers: string[] | null;
   delimiter: string | null;
+  /**
+   * CSV: the encoding asked for at creation (a canonical WHATWG name; null: UTF-8), then, once
+   * analyzed, the one the file was read in (a BOM decides).
+   */
+  encoding?: string | null;
   structure: Structure | null;
   /** A CSV uploaded in parts: the storage's upload id, the announced size and the part size. */
   upload?: { multipart_id: string; size: number; part_size: number } | null;
@@ -299,6 +330,7 @@ export const IMPORT_FIELDS = [
   'meta',
   'headers',
   'delimiter',
+  'encoding',
   'structure',
   'files',
   'upload',

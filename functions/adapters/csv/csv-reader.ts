@@ -6,7 +6,7 @@
  *
  * API
  *
- *   const { header, rows } = await openCsv(source, { delimiter?, limits? });
+ *   const { header, rows, encoding } = await openCsv(source, { delimiter?, encoding?, limits? });
  *   // header: { headers: ['email', 'name'], delimiter: ',', line: 1 }
  *   for await (const row of rows) {
  *     // row: { row: 1, line: 2, cells: { email: '…', name: '…' }, errors: [] }
@@ -21,11 +21,14 @@
  *
  * Behaviour
  *
- * - Encoding: UTF-8, with or without a BOM (the BOM is dropped). A UTF-16 BOM (either order), or
- *   first 16 bytes that look like UTF-16 (half their byte pairs holding one NUL), is
- *   `utf16_not_supported`. Bytes that are not UTF-8 are `invalid_utf8`, with the 0-based byte offset
- *   in the file (the BOM counts) and the line of the first bad byte; a character cut short at the
- *   end of the file counts too.
+ * - Encoding (csv-decoding.ts): UTF-8 unless `encoding` names another (a WHATWG label:
+ *   `windows-1252`, `iso-8859-1`, `utf-16le`, ...), decoded piece by piece. A BOM (UTF-8, UTF-16LE
+ *   or UTF-16BE) decides the encoding whatever was given, and is dropped. Reading UTF-8, first 16
+ *   bytes that look like UTF-16 (half their byte pairs holding one NUL) are `utf16_not_supported`.
+ *   Bytes that are not UTF-8 are `invalid_utf8`, with the 0-based byte offset in the file (the BOM
+ *   counts) and the line of the first bad byte; a character cut short at the end of the file counts
+ *   too. Bytes another encoding cannot decode are `invalid_encoding`, naming the piece that holds
+ *   them; an unknown label is `unknown_encoding`.
  * - Delimiter: the given one, else detected from the first records (the header and up to 5 more,
  *   within the first 64 KiB): each of `,` `;` tab `|` splits those records as the parser would
  *   (quotes respected); among the ones that split the header into two or more cells, the one that
@@ -62,13 +65,14 @@
  * cell makes it buffer the rest of the file, re-scanned each chunk, before any cell limit can apply.
  * And its Node stream input decodes each chunk on its own (`chunk.toString()`), turning a character
  * split across two chunks, or any invalid byte, into U+FFFD without a word. So the byte layer (fatal,
- * streaming UTF-8 decoding with offsets) and the record state machine below are our own; the
+ * streaming decoding with offsets, csv-decoding.ts) and the record state machine below are our own; the
  * scanner works on decoded 64 KiB pieces, finds delimiters and line breaks with `indexOf` (as
  * papaparse does) and slices whole fields, never building strings a character at a time.
  */
 import { CsvFileError } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
 import { isReservedKey } from '../../core/reserved-keys.js';
+import { TextInput } from './csv-decoding.js';
 
 export interface CsvLimits {
   /** Bytes in the file, the BOM included. */
@@ -119,6 +123,8 @@ export interface CsvRow {
 export interface CsvReadOptions {
   /** Skip detection and use this delimiter. */
   delimiter?: Delimiter;
+  /** A WHATWG encoding label (`windows-1252`, `utf-16le`, ...); UTF-8 when absent. A BOM overrides it. */
+  encoding?: string;
   limits?: Partial<CsvLimits>;
 }
 
@@ -126,6 +132,8 @@ export interface CsvFile {
   header: CsvHeader;
   /** The data rows, in order; iterate once. */
   rows: AsyncIterableIterator<CsvRow>;
+  /** The canonical name of the encoding the file is read in (`utf-8`, `utf-16le`, `windows-1252`...). */
+  encoding: string;
 }
 
 /** Reads the header of a CSV stream; the rows follow through `rows`. See the file comment. */
@@ -133,19 +141,17 @@ export async function openCsv(
   source: AsyncIterable<Uint8Array>,
   options: CsvReadOptions = {},
 ): Promise<CsvFile> {
-  const rows = new CsvRowIterator(source[Symbol.asyncIterator](), new CsvDecoder(options));
+  const decoder = new CsvDecoder(options);
+  const rows = new CsvRowIterator(source[Symbol.asyncIterator](), decoder);
   const header = await rows.readHeader();
-  return { header, rows };
+  return { header, rows, encoding: decoder.encoding };
 }
 
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
-const EMPTY_BYTES = new Uint8Array(0);
 /** Input pieces are decoded and parsed at most this many bytes at a time. */
 const MAX_PIECE_BYTES = 64 * 1024;
-/** Bytes held before deciding the encoding. */
-const SNIFF_BYTES = 16;
 /** Delimiter detection looks at this many records (the header and 5 more)... */
 const SAMPLE_RECORDS = 6;
 /** ...or at this many characters, whichever comes first. */
@@ -251,7 +257,7 @@ class CsvRowIterator implements AsyncIterableIterator<CsvRow> {
 class CsvDecoder {
   header: CsvHeader | undefined;
   private readonly limits: CsvLimits;
-  private readonly input: Utf8Input;
+  private readonly input: TextInput;
   /** The tokenizer in use: the given delimiter's, or `,` until detection picks one. */
   private tokenizer: CsvTokenizer;
   /** While detecting: one tokenizer per candidate delimiter, each parsing the sample. */
@@ -269,7 +275,7 @@ class CsvDecoder {
       maxCellBytes: given.maxCellBytes ?? defaultCsvLimits.maxCellBytes,
     };
     this.limits = limits;
-    this.input = new Utf8Input(limits.maxFileBytes, (prefix) =>
+    this.input = new TextInput(limits.maxFileBytes, options.encoding, (prefix) =>
       countLines(prefix, this.tokenizer.line, this.tokenizer.endsWithCR),
     );
     const tokenizer = (delimiter: Delimiter) =>
@@ -278,6 +284,11 @@ class CsvDecoder {
     if (options.delimiter === undefined) {
       this.candidates = [this.tokenizer, ...CANDIDATES.filter((d) => d !== ',').map(tokenizer)];
     }
+  }
+
+  /** The encoding the file is read in (known once the header is). */
+  get encoding(): string {
+    return this.input.encoding ?? 'utf-8';
   }
 
   push(bytes: Uint8Array): CsvRow[] {
@@ -657,164 +668,6 @@ class CsvTokenizer {
     this.oversized = undefined;
     this.strayText = undefined;
   }
-}
-
-/**
- * Fatal, streaming UTF-8 decoding with byte offsets. Holds the first bytes until it can tell UTF-16
- * and a BOM apart; afterwards each piece is decoded as it comes, the decoder carrying a character
- * split across pieces. On a bad byte, finds it (and its line, through `lineAfter`) for the error.
- */
-class Utf8Input {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  private head: Uint8Array[] | undefined = [];
-  private headLength = 0;
-  private received = 0;
-  /** Offset in the file of the next byte given to the decoder. */
-  private decoded = 0;
-  /** The bytes of an incomplete character the decoder holds. */
-  private pending: Uint8Array = EMPTY_BYTES;
-
-  constructor(
-    private readonly maxFileBytes: number,
-    private readonly lineAfter: (prefix: string) => number,
-  ) {}
-
-  push(bytes: Uint8Array): string {
-    this.received += bytes.length;
-    if (this.received > this.maxFileBytes) {
-      throw new CsvFileError('file_too_large', `The file is larger than ${this.maxFileBytes} bytes`, {
-        byteOffset: this.maxFileBytes,
-      });
-    }
-    if (this.head === undefined) return this.decode(bytes);
-    this.head.push(bytes);
-    this.headLength += bytes.length;
-    return this.headLength < SNIFF_BYTES ? '' : this.decodeHead();
-  }
-
-  end(): string {
-    const text = this.head === undefined ? '' : this.decodeHead();
-    try {
-      return text + this.decoder.decode();
-    } catch {
-      throw this.invalid(this.pending, text);
-    }
-  }
-
-  private decodeHead(): string {
-    const head = concat(this.head ?? []);
-    this.head = undefined;
-    if (looksLikeUtf16(head)) {
-      throw new CsvFileError('utf16_not_supported', 'The file is UTF-16; save it as UTF-8', {
-        byteOffset: 0,
-      });
-    }
-    const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-    this.decoded = bom;
-    return this.decode(head.subarray(bom));
-  }
-
-  private decode(bytes: Uint8Array): string {
-    let text: string;
-    try {
-      text = this.decoder.decode(bytes, { stream: true });
-    } catch {
-      throw this.invalid(concat([this.pending, bytes]));
-    }
-    this.pending = incompleteTail(this.pending, bytes);
-    this.decoded += bytes.length;
-    return text;
-  }
-
-  /**
-   * `bytes` starts with the pending bytes and holds the bad one; `before` is text decoded but not
-   * yet handed on.
-   */
-  private invalid(bytes: Uint8Array, before = ''): CsvFileError {
-    const found = firstInvalidUtf8(bytes);
-    const at = found === -1 ? 0 : found;
-    const offset = this.decoded - this.pending.length + at;
-    const line = this.lineAfter(before + new TextDecoder('utf-8').decode(bytes.subarray(0, at)));
-    const message = `The file is not valid UTF-8: the byte at offset ${offset} (line ${line}) cannot be decoded`;
-    return new CsvFileError('invalid_utf8', `${message}; save the file as UTF-8`, {
-      line,
-      byteOffset: offset,
-    });
-  }
-}
-
-/** A UTF-16 BOM, or (without one) at least half the byte pairs of the head with one NUL. */
-function looksLikeUtf16(head: Uint8Array): boolean {
-  const [a, b] = head;
-  if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) return true;
-  const pairs = Math.floor(Math.min(head.length, SNIFF_BYTES) / 2);
-  if (pairs < 2) return false;
-  let little = 0;
-  let big = 0;
-  for (let p = 0; p < pairs; p++) {
-    const first = head[2 * p];
-    const second = head[2 * p + 1];
-    if (first !== 0 && second === 0) little++;
-    else if (first === 0 && second !== 0) big++;
-  }
-  return little * 2 >= pairs || big * 2 >= pairs;
-}
-
-/** The bytes of a character left incomplete at the end of `pending + bytes` (both decoded fine). */
-function incompleteTail(pending: Uint8Array, bytes: Uint8Array): Uint8Array {
-  const joined = bytes.length >= 3 ? bytes : concat([pending, bytes]);
-  const tail = joined.subarray(Math.max(0, joined.length - 3));
-  for (let k = 1; k <= tail.length; k++) {
-    const byte = tail[tail.length - k] ?? 0;
-    if ((byte & 0xc0) === 0x80) continue;
-    if (byte < 0xc0) return EMPTY_BYTES;
-    const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
-    return size > k ? tail.slice(tail.length - k) : EMPTY_BYTES;
-  }
-  return EMPTY_BYTES;
-}
-
-/** The index of the first byte of the first invalid sequence, or -1 (an incomplete end is not invalid). */
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const lead = bytes[i] ?? 0;
-    if (lead < 0x80) {
-      i++;
-      continue;
-    }
-    let size: number;
-    let low = 0x80;
-    let high = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf) size = 2;
-    else if (lead >= 0xe0 && lead <= 0xef) size = 3;
-    else if (lead >= 0xf0 && lead <= 0xf4) size = 4;
-    else return i;
-    if (lead === 0xe0) low = 0xa0;
-    else if (lead === 0xed) high = 0x9f;
-    else if (lead === 0xf0) low = 0x90;
-    else if (lead === 0xf4) high = 0x8f;
-    for (let k = 1; k < size; k++) {
-      if (i + k >= bytes.length) return -1;
-      const next = bytes[i + k] ?? 0;
-      if (next < low || next > high) return i;
-      low = 0x80;
-      high = 0xbf;
-    }
-    i += size;
-  }
-  return -1;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** The line at the end of `text`, starting at `line` (`afterCR`: the text before ended with CR). */

@@ -1,9 +1,17 @@
 /**
  * Writing CSV: one line at a time (RFC 4180), and defusing cells a spreadsheet would run as a
  * formula. `csvLine` quotes only what must be quoted; a caller writing untrusted text for people to
- * open in a spreadsheet passes each value through `neutralizeFormula` first.
+ * open in a spreadsheet passes each value through `neutralizeFormula` first, and starts the file
+ * with `UTF8_BOM`.
  */
 import type { Delimiter } from './csv-reader.js';
+
+/**
+ * The byte order mark a UTF-8 file for spreadsheets starts with: Excel opens a CSV as UTF-8 only
+ * when it has one (without, it reads Windows-1252 and garbles accented names). CSV readers that
+ * follow the encoding standard drop it, as the service's own reader does.
+ */
+export const UTF8_BOM = '\uFEFF';
 
 /**
  * One CSV line ending in CRLF. A value holding the delimiter, a quote, CR or LF is quoted, its

@@ -19,6 +19,7 @@ import {
   startAnalysis,
   uploadFile,
 } from '../../core/create-import.js';
+import { canonicalEncoding } from '../../core/encodings.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import type { PeopleStore, ResultFiles } from '../../core/ports.js';
 import { findPeople, getImport, getPerson, listRowResults, previewRows } from '../../core/queries.js';
@@ -63,6 +64,7 @@ function importRoutes(deps: NativeDeps): HttpRoute[] {
         ...common,
         ...(structure ? { structure } : {}),
         ...(body.delimiter ? { delimiter: body.delimiter } : {}),
+        ...(body.encoding ? { encoding: canonicalEncoding(body.encoding) ?? body.encoding } : {}),
         ...(body.size !== undefined ? { size: body.size } : {}),
       });
       return json(201, { ...presentImport(item), upload }, { location: `/v1/imports/${item.id}` });
@@ -78,10 +80,9 @@ function importRoutes(deps: NativeDeps): HttpRoute[] {
     // The media type ignores case; a multipart boundary does not (browsers send mixed-case ones).
     const contentType = event.headers?.['content-type'] ?? '';
     const mediaType = contentType.toLowerCase();
-    const raw = rawBodyBytes(event);
     let file: Uint8Array;
     if (mediaType.startsWith('multipart/form-data')) {
-      const form = await parseMultipart(raw, contentType);
+      const form = await parseMultipart(rawBodyBytes(event), contentType);
       const part = form.files.file;
       if (!part)
         throw new ValidationError('The form has no file part', [
@@ -89,9 +90,10 @@ function importRoutes(deps: NativeDeps): HttpRoute[] {
         ]);
       file = part.data;
     } else if (mediaType.startsWith('text/csv') || mediaType.startsWith('application/octet-stream')) {
-      file = raw;
+      file = rawBodyBytes(event);
     } else {
-      const message = 'send the file as text/csv, or as multipart/form-data with a part named "file"';
+      const message =
+        'send the file as text/csv or application/octet-stream, or as multipart/form-data with a part named "file"';
       throw new ValidationError(message, [{ pointer: 'content-type', message }], 'unsupported_media_type');
     }
     const item = await uploadFile(deps, tenant.id, pathParam(event, 'id'), file);

@@ -1,11 +1,11 @@
-import { csvLine, neutralizeFormula } from '../../../functions/adapters/csv/csv-writer.js';
+import { csvLine, neutralizeFormula, UTF8_BOM } from '../../../functions/adapters/csv/csv-writer.js';
 import type { ResultFiles } from '../../../functions/core/ports.js';
 import type { Import } from '../../../functions/core/types.js';
 
 /**
  * ResultFiles in memory, with S3ResultFiles' contract: a file is CSV text under
- * `results/<tenant>/<import>/<name>.csv` (written again, it is replaced), its cells neutralized
- * against formulas. `cells` keeps each file's rows as written, for assertions; `writes` counts
+ * `results/<tenant>/<import>/<name>.csv` (written again, it is replaced), starting with a UTF-8
+ * BOM, its cells neutralized against formulas. `cells` keeps each file's rows as written, for assertions; `writes` counts
  * every write, so a test sees a file written twice.
  */
 export class MemoryResultFiles implements ResultFiles {
@@ -17,7 +17,7 @@ export class MemoryResultFiles implements ResultFiles {
     const key = `results/${item.tenant_id}/${item.id}/${name}.csv`;
     const written: string[][] = [];
     for await (const row of rows) written.push(row.map(neutralizeFormula));
-    this.texts.set(key, written.map((row) => csvLine(row)).join(''));
+    this.texts.set(key, UTF8_BOM + written.map((row) => csvLine(row)).join(''));
     this.cells.set(key, written);
     this.writes += 1;
     return key;

@@ -166,11 +166,16 @@ export class MemorySourceStore implements SourceStore, SourceReader {
     if (stored === undefined) throw new SourceError('upload_missing', 'No file was uploaded for this import');
     if (item.format === 'json') return { headers: null, delimiter: null, rows: jsonRows(stored) };
     try {
-      const csv = await openCsv(
-        pieces(stored),
-        item.delimiter ? { delimiter: item.delimiter as Delimiter } : {},
-      );
-      return { headers: csv.header.headers, delimiter: csv.header.delimiter, rows: csvRows(csv.rows) };
+      const csv = await openCsv(pieces(stored), {
+        ...(item.delimiter ? { delimiter: item.delimiter as Delimiter } : {}),
+        ...(item.encoding ? { encoding: item.encoding } : {}),
+      });
+      return {
+        headers: csv.header.headers,
+        delimiter: csv.header.delimiter,
+        encoding: csv.encoding,
+        rows: csvRows(csv.rows),
+      };
     } catch (error) {
       if (error instanceof CsvFileError) throw new SourceError(error.code, error.message, error.line);
       throw error;

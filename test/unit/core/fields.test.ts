@@ -3,12 +3,18 @@ import { checkFieldSpec, createField, listFields } from '../../../functions/core
 import {
   calendarDate,
   coerceValue,
+  dateInFormat,
   type Field,
   type FieldSpec,
   fieldFromSpec,
   inferFieldType,
 } from '../../../functions/core/fields.js';
-import type { AttributeValue } from '../../../functions/core/types.js';
+import {
+  type AttributeValue,
+  DATE_FORMATS,
+  type DateFormat,
+  type DecimalSeparator,
+} from '../../../functions/core/types.js';
 import { MemoryFieldStore } from '../../helpers/in-memory/memory-field.store.js';
 
 const field = (type: Field['type'], options?: string[]): Field =>
@@ -134,6 +140,116 @@ describe('coerceValue', () => {
     it('keeps the date as written rather than moving it to UTC', () => {
       expect(calendarDate('2024-03-01T00:30:00+02:00')).toBe('2024-03-01');
       expect(calendarDate('2024-02-29T23:30:00-05:00')).toBe('2024-02-29');
+    });
+  });
+
+  describe('date, in a given date_format', () => {
+    const date = (raw: AttributeValue, date_format: DateFormat) =>
+      coerceValue(field('date'), raw, 'start', { date_format });
+
+    it.each<[DateFormat, string]>([
+      ['MM/DD/YYYY', '2024-03-01'],
+      ['DD/MM/YYYY', '2024-01-03'],
+    ])('reads 03/01/2024 in %s as %s', (format, value) => {
+      expect(date('03/01/2024', format)).toEqual({ ok: true, value });
+    });
+
+    it.each<[string, DateFormat, string]>([
+      ['3/1/2024', 'MM/DD/YYYY', '2024-03-01'],
+      ['03-01-2024', 'MM-DD-YYYY', '2024-03-01'],
+      ['3.1.2024', 'MM.DD.YYYY', '2024-03-01'],
+      ['31-12-2024', 'DD-MM-YYYY', '2024-12-31'],
+      ['03.01.2024', 'DD.MM.YYYY', '2024-01-03'],
+      ['2024/03/01', 'YYYY/MM/DD', '2024-03-01'],
+      ['2024.3.1', 'YYYY.MM.DD', '2024-03-01'],
+      ['02/29/2024', 'MM/DD/YYYY', '2024-02-29'],
+      [' 12/31/2024 ', 'MM/DD/YYYY', '2024-12-31'],
+    ])('reads %p in %s as %s', (raw, format, value) => {
+      expect(date(raw, format)).toEqual({ ok: true, value });
+    });
+
+    it.each<[string, DateFormat]>([
+      ['13/01/2024', 'MM/DD/YYYY'],
+      ['02/30/2024', 'MM/DD/YYYY'],
+      ['02/29/2023', 'MM/DD/YYYY'],
+      ['31/04/2024', 'DD/MM/YYYY'],
+      ['00/01/2024', 'DD/MM/YYYY'],
+      ['03/01/2024', 'YYYY/MM/DD'],
+      ['2024-03-01', 'MM/DD/YYYY'],
+      ['03-01-2024', 'MM/DD/YYYY'],
+      ['03/01.2024', 'DD.MM.YYYY'],
+      ['03/01/24', 'MM/DD/YYYY'],
+      ['003/01/2024', 'MM/DD/YYYY'],
+      ['03/01/2024 10:00', 'MM/DD/YYYY'],
+    ])('refuses %p in %s, saying which format was expected', (raw, format) => {
+      expect(date(raw, format)).toEqual({
+        ok: false,
+        error: {
+          code: 'invalid_value',
+          field: 'start',
+          message: `Column 'start': '${raw}' is not a date in ${format}`,
+        },
+      });
+    });
+
+    it('reads ISO 8601 by default, and says so when a value does not fit', () => {
+      expect(date('2024-03-01T10:00Z', 'YYYY-MM-DD')).toEqual({ ok: true, value: '2024-03-01' });
+      expect(date('03/01/2024', 'YYYY-MM-DD')).toMatchObject({
+        error: {
+          message: "Column 'start': '03/01/2024' is not a date (YYYY-MM-DD, or an ISO 8601 date-time)",
+        },
+      });
+    });
+
+    it('matches the calendar for every format: dateInFormat agrees with calendarDate', () => {
+      for (const format of DATE_FORMATS) {
+        expect(
+          dateInFormat(format.replace('YYYY', '2024').replace('MM', '02').replace('DD', '29'), format),
+        ).toBe('2024-02-29');
+        expect(
+          dateInFormat(format.replace('YYYY', '2023').replace('MM', '02').replace('DD', '29'), format),
+        ).toBeNull();
+      }
+    });
+  });
+
+  describe('number, with a decimal comma', () => {
+    const number = (raw: AttributeValue, decimal_separator: DecimalSeparator) =>
+      coerceValue(field('number'), raw, 'score', { decimal_separator });
+
+    it.each<[AttributeValue, number]>([
+      ['1,5', 1.5],
+      ['-0,25', -0.25],
+      [',5', 0.5],
+      ['7', 7],
+      ['1,5e3', 1500],
+      [2.5, 2.5],
+    ])('reads %p as %p', (raw, value) => {
+      expect(number(raw, ',')).toEqual({ ok: true, value });
+    });
+
+    it('refuses a decimal point (1.500 is fifteen hundred where commas are decimal) and thousands separators', () => {
+      for (const raw of ['1.5', '1.500', '1.500,25', '1 500,25']) {
+        expect(number(raw, ',')).toEqual({
+          ok: false,
+          error: {
+            code: 'invalid_value',
+            field: 'score',
+            message: `Column 'score': '${raw}' is not a number with a decimal comma (like -12,5)`,
+          },
+        });
+      }
+    });
+
+    it('names the option when a decimal comma comes without it', () => {
+      expect(number('1,5', '.')).toEqual({
+        ok: false,
+        error: {
+          code: 'invalid_value',
+          field: 'score',
+          message: `Column 'score': '1,5' is not a number (for a decimal comma, give "decimal_separator": ",")`,
+        },
+      });
     });
   });
 

@@ -28,6 +28,42 @@ const input = (partial: Partial<RowInput>): RowInput => ({
 });
 
 describe('normalizeRow', () => {
+  it("reads attribute values in the import's date_format and decimal_separator, naming the column", () => {
+    const start: Field = { ...age, id: 2, key: 'start', label: 'Start', type: 'date' };
+    const options = {
+      ...defaultOptions(),
+      date_format: 'DD.MM.YYYY' as const,
+      decimal_separator: ',' as const,
+    };
+    const fields = new Map([
+      ['age', age],
+      ['start', start],
+    ]);
+    const email = [{ kind: 'email' as const, value: 'a@x.io' }];
+
+    const read = normalizeRow(
+      input({ identifiers: email, attributes: { age: '1,5', start: '03.01.2024' } }),
+      {
+        fields,
+        options,
+      },
+    );
+    const refused = normalizeRow(input({ identifiers: email, attributes: { start: '01/03/2024' } }), {
+      fields,
+      options,
+      label: () => 'Start',
+    });
+
+    expect(read).toMatchObject({ input: { attributes: { age: 1.5, start: '2024-01-03' } }, errors: [] });
+    expect(refused.errors).toEqual([
+      {
+        code: 'invalid_value',
+        field: 'Start',
+        message: "Column 'Start': '01/03/2024' is not a date in DD.MM.YYYY",
+      },
+    ]);
+  });
+
   it('normalizes every identifier kind', () => {
     const { input: out, errors } = normalizeRow(
       input({

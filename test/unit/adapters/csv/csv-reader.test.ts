@@ -106,7 +106,9 @@ describe('openCsv', () => {
     const error = {
       code: 'invalid_utf8',
       message:
-        'The file is not valid UTF-8: the byte at offset 10 (line 3) cannot be decoded; save the file as UTF-8',
+        'The file is not valid UTF-8: the byte at offset 10 (line 3) cannot be decoded. ' +
+        'It is most likely a Windows "CSV" export from Excel: create the import with "encoding": "windows-1252", ' +
+        'or save the file from Excel as "CSV UTF-8"',
       line: 3,
       byteOffset: 10,
     };
