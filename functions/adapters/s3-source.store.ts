@@ -10,19 +10,18 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { CsvFileError, SourceError } from '../core/errors.js';
+import { SourceError } from '../core/errors.js';
 import { limits } from '../core/limits.js';
 import type {
   MultipartUpload,
   OpenSource,
-  RawRow,
   SourceReader,
   SourceStore,
   UploadedPart,
   UploadTicket,
 } from '../core/ports.js';
 import type { Import, RowInput } from '../core/types.js';
-import { type Delimiter, openCsv } from './csv/csv-reader.js';
+import { readSource } from './source-rows.js';
 
 /** Where an import's uploaded source lives: `uploads/<tenant>/<import>/source.<ext>`. */
 export const sourceKey = (tenantId: string, importId: string, format: Import['format']): string =>
@@ -57,60 +56,6 @@ const partList = (numbers: number[]): string => {
   const more = numbers.length > 10 ? ` and ${numbers.length - 10} more` : '';
   return `part${numbers.length > 1 ? 's' : ''} ${shown}${more}`;
 };
-
-/** Splits a byte stream into lines without holding more than one line and one chunk. */
-async function* lines(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
-  let rest = '';
-  for await (const chunk of body) {
-    rest += decoder.decode(chunk, { stream: true });
-    let newline = rest.indexOf('\n');
-    while (newline >= 0) {
-      yield rest.slice(0, newline);
-      rest = rest.slice(newline + 1);
-      newline = rest.indexOf('\n');
-    }
-  }
-  rest += decoder.decode();
-  if (rest.length > 0) yield rest;
-}
-
-async function* jsonRows(body: AsyncIterable<Uint8Array>): AsyncGenerator<RawRow> {
-  let row = 0;
-  for await (const line of lines(body)) {
-    if (line.length === 0) continue;
-    row += 1;
-    yield { row, input: JSON.parse(line) as RowInput, errors: [] };
-  }
-}
-
-/** CSV rows with the reader's row errors; a file-level problem becomes a SourceError naming the line. */
-async function* csvRows(
-  rows: AsyncIterable<{
-    row: number;
-    line: number;
-    cells: Record<string, string>;
-    errors: { code: string; column?: string; message: string }[];
-  }>,
-): AsyncGenerator<RawRow> {
-  try {
-    for await (const row of rows) {
-      yield {
-        row: row.row,
-        line: row.line,
-        cells: row.cells,
-        errors: row.errors.map((e) => ({
-          code: e.code,
-          ...(e.column ? { field: e.column } : {}),
-          message: e.message,
-        })),
-      };
-    }
-  } catch (error) {
-    if (error instanceof CsvFileError) throw new SourceError(error.code, error.message, error.line);
-    throw error;
-  }
-}
 
 export class S3SourceStore implements SourceStore, SourceReader {
   constructor(
@@ -272,21 +217,6 @@ export class S3SourceStore implements SourceStore, SourceReader {
         throw new SourceError('upload_missing', 'No file was uploaded for this import');
       throw error;
     }
-    if (item.format === 'json') return { headers: null, delimiter: null, rows: jsonRows(body) };
-    try {
-      const csv = await openCsv(body, {
-        ...(item.delimiter ? { delimiter: item.delimiter as Delimiter } : {}),
-        ...(item.encoding ? { encoding: item.encoding } : {}),
-      });
-      return {
-        headers: csv.header.headers,
-        delimiter: csv.header.delimiter,
-        encoding: csv.encoding,
-        rows: csvRows(csv.rows),
-      };
-    } catch (error) {
-      if (error instanceof CsvFileError) throw new SourceError(error.code, error.message, error.line);
-      throw error;
-    }
+    return readSource(item, body);
   }
 }

@@ -1,11 +1,10 @@
-import { type Delimiter, openCsv } from '../../../functions/adapters/csv/csv-reader.js';
-import { CsvFileError, SourceError } from '../../../functions/core/errors.js';
+import { readSource } from '../../../functions/adapters/source-rows.js';
+import { SourceError } from '../../../functions/core/errors.js';
 import { limits } from '../../../functions/core/limits.js';
 import type {
   Clock,
   MultipartUpload,
   OpenSource,
-  RawRow,
   SourceReader,
   SourceStore,
   UploadedPart,
@@ -164,61 +163,10 @@ export class MemorySourceStore implements SourceStore, SourceReader {
   async open(item: Import): Promise<OpenSource> {
     const stored = this.objects.get(sourceKey(item.tenant_id, item.id, item.format));
     if (stored === undefined) throw new SourceError('upload_missing', 'No file was uploaded for this import');
-    if (item.format === 'json') return { headers: null, delimiter: null, rows: jsonRows(stored) };
-    try {
-      const csv = await openCsv(pieces(stored), {
-        ...(item.delimiter ? { delimiter: item.delimiter as Delimiter } : {}),
-        ...(item.encoding ? { encoding: item.encoding } : {}),
-      });
-      return {
-        headers: csv.header.headers,
-        delimiter: csv.header.delimiter,
-        encoding: csv.encoding,
-        rows: csvRows(csv.rows),
-      };
-    } catch (error) {
-      if (error instanceof CsvFileError) throw new SourceError(error.code, error.message, error.line);
-      throw error;
-    }
+    return readSource(item, pieces(stored));
   }
 
   private expiry(seconds: number): string {
     return new Date(Date.parse(this.clock.now()) + seconds * 1000).toISOString();
-  }
-}
-
-async function* jsonRows(bytes: Uint8Array): AsyncGenerator<RawRow> {
-  let row = 0;
-  for (const line of new TextDecoder('utf-8').decode(bytes).split('\n')) {
-    if (line.length === 0) continue;
-    row += 1;
-    yield { row, input: JSON.parse(line) as RowInput, errors: [] };
-  }
-}
-
-async function* csvRows(
-  rows: AsyncIterable<{
-    row: number;
-    line: number;
-    cells: Record<string, string>;
-    errors: { code: string; column?: string; message: string }[];
-  }>,
-): AsyncGenerator<RawRow> {
-  try {
-    for await (const row of rows) {
-      yield {
-        row: row.row,
-        line: row.line,
-        cells: row.cells,
-        errors: row.errors.map((e) => ({
-          code: e.code,
-          ...(e.column ? { field: e.column } : {}),
-          message: e.message,
-        })),
-      };
-    }
-  } catch (error) {
-    if (error instanceof CsvFileError) throw new SourceError(error.code, error.message, error.line);
-    throw error;
   }
 }
