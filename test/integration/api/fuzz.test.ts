@@ -44,7 +44,8 @@ async function exchange(request: RawRequest): Promise<RawReply> {
   sent.set(surface, (sent.get(surface) ?? 0) + 1);
   const reply = await sendRaw(request);
   statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
-  const shown = `${request.method} ${request.path.slice(0, 300)} → ${reply.status} ${reply.text.slice(0, 300)}`;
+  const body = request.body === undefined ? '' : ` ${request.body.toString('utf8').slice(0, 300)}`;
+  const shown = `${request.method} ${request.path.slice(0, 300)}${body} → ${reply.status} ${reply.text.slice(0, 300)}`;
   if (reply.status >= 500) throw new Error(`5xx: ${shown}`);
   if (reply.status >= 400) {
     const problem = errorFormatProblem(surface, reply);
