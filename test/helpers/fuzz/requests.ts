@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { RawRequest } from './raw-http.js';
+import { brokenTemplates, TEMPLATES } from './templates.js';
 
 /**
  * fast-check arbitraries of malformed (and a few well-formed, small) requests to one route of the
@@ -250,6 +251,17 @@ export const credentials = (key: string): fc.Arbitrary<Record<string, string>> =
     },
   );
 
+/** Generic bodies, and the route's template broken at one place when it has one. */
+const templateBodies = (route: FuzzRoute): fc.Arbitrary<Body> => {
+  const template = TEMPLATES[`${route.method} ${route.path}`];
+  if (template === undefined) return bodies;
+  const contentType = route.surface === 'mpdx' ? 'application/vnd.api+json' : 'application/json';
+  return fc.oneof(
+    bodies,
+    brokenTemplates(template).map((b) => text(b, contentType)),
+  );
+};
+
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /** A request to the route: its method (or, now and then, another), path, query, body and headers. */
@@ -264,7 +276,7 @@ export function requestsTo(
       method: fc.oneof({ arbitrary: fc.constant(route.method), weight: 9 }, fc.constantFrom(...METHODS)),
       ids: fc.tuple(...params.map(() => ids)),
       query: queryStrings,
-      body: bodies,
+      body: templateBodies(route),
       contentType: fc.oneof(
         { arbitrary: fc.constant<string | undefined>(undefined), weight: 3 },
         fc.constantFrom(...CONTENT_TYPES),
