@@ -12,7 +12,7 @@ export const TEMPLATES: Record<string, unknown> = {
     records: [{ external_id: 'f-1', email: 'f1@example.com', first_name: 'F' }],
     options: { match_on: ['external_id'], dry_run: true },
   },
-  'POST /v1/imports/{id}/actions': { action: 'cancel' },
+  'POST /v1/imports/{id}/actions': { type: 'cancel' },
   'POST /v1/workspaces/{workspace}/fields': { key: 'fuzz_field', type: 'string', label: 'Fuzz' },
   'POST /v1/participant_imports': {
     event_id: 1,
