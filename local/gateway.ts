@@ -73,7 +73,8 @@ export function toEvent(req: GatewayRequest, body: Buffer, at: Date = new Date()
   const rawQueryString = mark === -1 ? '' : target.slice(mark + 1);
 
   // rawHeaders keeps every occurrence; Node's `headers` drops some duplicates and joins others with ', '.
-  const headers: Record<string, string> = {};
+  // Names are the client's (`__proto__`, `constructor`...): gathered in Maps, then own properties.
+  const headerMap = new Map<string, string>();
   const cookies: string[] = [];
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     const name = (req.rawHeaders[i] as string).toLowerCase();
@@ -86,13 +87,17 @@ export function toEvent(req: GatewayRequest, body: Buffer, at: Date = new Date()
           .filter((c) => c !== ''),
       );
     } else {
-      headers[name] = name in headers ? `${headers[name]},${value}` : value;
+      const earlier = headerMap.get(name);
+      headerMap.set(name, earlier === undefined ? value : `${earlier},${value}`);
     }
   }
-  const query: Record<string, string> = {};
+  const headers: Record<string, string> = Object.fromEntries(headerMap);
+  const queryMap = new Map<string, string>();
   for (const [key, value] of new URLSearchParams(rawQueryString)) {
-    query[key] = key in query ? `${query[key]},${value}` : value;
+    const earlier = queryMap.get(key);
+    queryMap.set(key, earlier === undefined ? value : `${earlier},${value}`);
   }
+  const query: Record<string, string> = Object.fromEntries(queryMap);
   const isText = isTextMediaType(headers['content-type']);
   const domainName = headers.host ?? 'localhost';
   return {

@@ -1,6 +1,11 @@
 import type { Route } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { MalformedBodyError, MalformedJsonError, ValidationError } from '../core/errors.js';
+import {
+  MalformedBodyError,
+  MalformedJsonError,
+  UnknownPathParamError,
+  ValidationError,
+} from '../core/errors.js';
 import type { Tenant } from '../core/types.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -70,16 +75,35 @@ export function jsonBody(event: HttpEvent): unknown {
   }
 }
 
+/**
+ * The longest path parameter that can name anything: no id this service or a surface issues, and
+ * no workspace name (at most 128), is longer; an MPDX contact id, chosen by the client, is at most 256.
+ */
+export const MAX_PATH_PARAM_LENGTH = 256;
+
+/**
+ * A path parameter, percent-decoded. One that cannot name anything (invalid percent-encoding, or
+ * longer than `MAX_PATH_PARAM_LENGTH`) is the surface's not-found, before any store is asked.
+ */
 export const pathParam = (event: HttpEvent, name: string): string => {
   const value = event.pathParameters?.[name];
   if (value === undefined) throw new Error(`Route is missing path parameter ${name}`);
-  return decodeURIComponent(value);
+  // A decoded UTF-16 unit takes at most nine raw characters (`%E2%82%AC`): longer raw text decodes too long.
+  if (value.length > MAX_PATH_PARAM_LENGTH * 9) throw new UnknownPathParamError(name, 'too_long');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    throw new UnknownPathParamError(name, 'unreadable');
+  }
+  if (decoded.length > MAX_PATH_PARAM_LENGTH) throw new UnknownPathParamError(name, 'too_long');
+  return decoded;
 };
 
-export const queryOf = (event: HttpEvent): Record<string, string> => {
-  const query: Record<string, string> = {};
-  for (const [key, value] of Object.entries(event.queryStringParameters ?? {})) {
-    if (value !== undefined) query[key] = value;
-  }
-  return query;
-};
+/** The query string's parameters, each an own property (a client's `__proto__` key included). */
+export const queryOf = (event: HttpEvent): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(event.queryStringParameters ?? {}).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );

@@ -38,6 +38,24 @@ export class NotFoundError extends IntakeError {
   }
 }
 
+/**
+ * A path parameter that cannot name anything: not valid percent-encoding, or longer than any id.
+ * Answered as the surface's not-found; the message does not echo the parameter.
+ */
+export class UnknownPathParamError extends NotFoundError {
+  constructor(
+    readonly parameter: string,
+    readonly reason: 'unreadable' | 'too_long',
+  ) {
+    super(parameter, '');
+    this.name = 'UnknownPathParamError';
+    this.message =
+      reason === 'unreadable'
+        ? `Nothing here: the path's ${parameter} is not valid percent-encoded UTF-8, so it names nothing`
+        : `Nothing here: the path's ${parameter} is longer than any ${parameter} this service has`;
+  }
+}
+
 export class AuthenticationError extends IntakeError {
   constructor(message = 'A valid API key is required (x-api-key, Authorization: Bearer, or Basic)') {
     super(message, 'unauthorized');

@@ -6,7 +6,7 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { expiresAt } from '../../adapters/keys.js';
+import { expiresAt, partitionKey, primaryKey } from '../../adapters/keys.js';
 import type { LearningLockerRegistry, LlStructure, PersonasImportRecord } from './registry.js';
 
 /**
@@ -19,8 +19,8 @@ import type { LearningLockerRegistry, LlStructure, PersonasImportRecord } from '
  *   or after creation before any upload).
  */
 export const learningLockerKeys = {
-  imports: (tenantId: string) => `T#${tenantId}#LL#PERSONAS_IMPORT`,
-  personasImport: (tenantId: string, id: string) => ({ pk: learningLockerKeys.imports(tenantId), sk: id }),
+  imports: (tenantId: string) => partitionKey(`T#${tenantId}#LL#PERSONAS_IMPORT`),
+  personasImport: (tenantId: string, id: string) => primaryKey(learningLockerKeys.imports(tenantId), id),
 };
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);

@@ -1,14 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../../adapters/dynamo-batch.js';
+import { primaryKey } from '../../adapters/keys.js';
 import { ContactExistsError } from '../../core/errors.js';
 import type { Contact, ContactStore } from './registry.js';
 
 /** MPDX contacts in DynamoDB. Key layout, in the Jobs table: `T#<tenant>#CONTACT#<id>` / `CONTACT`. No `expires_at`: contacts stay. */
-export const contactKey = (tenantId: string, id: string) => ({
-  pk: `T#${tenantId}#CONTACT#${id}`,
-  sk: 'CONTACT',
-});
+export const contactKey = (tenantId: string, id: string) =>
+  primaryKey(`T#${tenantId}#CONTACT#${id}`, 'CONTACT');
 
 const toContact = (item: Record<string, unknown>): Contact => ({
   id: String(item.id),

@@ -69,13 +69,14 @@ const PROFILE_KEYS = new Set(['external_id', 'email', 'first_name', 'last_name']
 export const participantErrorKey = (field: string | undefined): string =>
   field === undefined || field === '' ? 'base' : PROFILE_KEYS.has(field) ? field : `demographics/${field}`;
 
+/**
+ * Messages by key, Rails-style. The keys come from the client (a body's top-level keys, demographic
+ * categories), `__proto__` and `constructor` included: grouped in a Map, then made own properties.
+ */
 const groupMessages = (entries: [string, string][]): Record<string, string[]> => {
-  const grouped: Record<string, string[]> = {};
-  for (const [key, message] of entries) {
-    grouped[key] ??= [];
-    grouped[key].push(message);
-  }
-  return grouped;
+  const grouped = new Map<string, string[]>();
+  for (const [key, message] of entries) grouped.set(key, [...(grouped.get(key) ?? []), message]);
+  return Object.fromEntries(grouped);
 };
 
 /** Each participant with errors, by its index in the payload, with Rails-style `{key: [messages]}`. */

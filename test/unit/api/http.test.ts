@@ -1,5 +1,11 @@
-import { type HttpEvent, rawBodyBytes } from '../../../functions/api/http.js';
-import { MalformedBodyError } from '../../../functions/core/errors.js';
+import {
+  type HttpEvent,
+  MAX_PATH_PARAM_LENGTH,
+  pathParam,
+  queryOf,
+  rawBodyBytes,
+} from '../../../functions/api/http.js';
+import { MalformedBodyError, NotFoundError } from '../../../functions/core/errors.js';
 
 const event = (body: string, isBase64Encoded: boolean, contentType = 'text/csv'): HttpEvent =>
   ({ body, isBase64Encoded, headers: { 'content-type': contentType } }) as unknown as HttpEvent;
@@ -35,5 +41,42 @@ describe('rawBodyBytes', () => {
 
   it('is empty without a body', () => {
     expect(rawBodyBytes({ headers: {} } as unknown as HttpEvent)).toEqual(Buffer.alloc(0));
+  });
+});
+
+describe('pathParam', () => {
+  const withId = (id: string): HttpEvent => ({ pathParameters: { id }, headers: {} }) as unknown as HttpEvent;
+
+  it('percent-decodes the parameter', () => {
+    expect(pathParam(withId('a%20b%E2%82%AC'), 'id')).toBe('a b€');
+  });
+
+  it('answers not-found, not a URIError, for invalid percent-encoding', () => {
+    for (const id of ['%ff%fe', '%', 'abc%2', '%E2%82', '%C0%AF']) {
+      expect(() => pathParam(withId(id), 'id')).toThrow(NotFoundError);
+    }
+  });
+
+  it('answers not-found for a parameter longer than any id, raw or decoded, without echoing it', () => {
+    const longest = 'a'.repeat(MAX_PATH_PARAM_LENGTH);
+
+    expect(pathParam(withId(longest), 'id')).toBe(longest);
+    expect(() => pathParam(withId(`${longest}a`), 'id')).toThrow(NotFoundError);
+    expect(() => pathParam(withId('%41'.repeat(MAX_PATH_PARAM_LENGTH + 1)), 'id')).toThrow(NotFoundError);
+    expect(() => pathParam(withId('x'.repeat(5000)), 'id')).toThrow(
+      expect.objectContaining({ code: 'not_found', message: expect.not.stringContaining('xxx') }),
+    );
+  });
+});
+
+describe('queryOf', () => {
+  it('keeps a __proto__ or constructor parameter as an own property', () => {
+    // JSON.parse makes `__proto__` an own property, as an event's parsed query string has it.
+    const parameters = JSON.parse('{"__proto__":"a","constructor":"b"}');
+
+    expect(Object.entries(queryOf({ queryStringParameters: parameters } as unknown as HttpEvent))).toEqual([
+      ['__proto__', 'a'],
+      ['constructor', 'b'],
+    ]);
   });
 });

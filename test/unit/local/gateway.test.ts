@@ -97,6 +97,22 @@ describe('toEvent', () => {
     expect(event.queryStringParameters).toEqual({ workspace: 'w 1', email: 'a+b@x.io', tag: 'x,y,z' });
   });
 
+  it('keeps headers and query keys named __proto__ or constructor as they were sent', () => {
+    const event = toEvent(
+      request('/v1/imports?constructor=a&__proto__=b&constructor=c', ['Constructor', 'x', '__proto__', 'y']),
+      Buffer.alloc(0),
+    );
+
+    expect(Object.entries(event.queryStringParameters ?? {})).toEqual([
+      ['constructor', 'a,c'],
+      ['__proto__', 'b'],
+    ]);
+    expect(Object.entries(event.headers)).toEqual([
+      ['constructor', 'x'],
+      ['__proto__', 'y'],
+    ]);
+  });
+
   it.each([
     ['text/plain', false],
     ['text/csv; charset=utf-8', false],

@@ -215,6 +215,25 @@ describe('RedJade errors', () => {
     });
   });
 
+  it('keys problems about a top-level __proto__ or constructor by that name, as any other key', () => {
+    const invalid = redjadeErrors.format({
+      status: 422,
+      code: 'validation_failed',
+      message: 'The participant import is invalid (3 problem(s))',
+      problems: [
+        { pointer: '/__proto__', message: 'is not a property of a participant import' },
+        { pointer: '/constructor', message: 'is not a property of a participant import' },
+        { pointer: '/constructor', message: 'must be short' },
+      ],
+    });
+
+    expect(invalid.statusCode).toBe(422);
+    expect(Object.entries(JSON.parse(String(invalid.body)).errors)).toEqual([
+      ['__proto__', ['is not a property of a participant import']],
+      ['constructor', ['is not a property of a participant import', 'must be short']],
+    ]);
+  });
+
   it('claims the participant import paths and no others', () => {
     const paths = [
       '/v1/participant_imports',
