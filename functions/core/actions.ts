@@ -124,8 +124,8 @@ async function invalidRows(deps: Pick<ActionDeps, 'chunks'>, item: Import, max: 
 /**
  * Cancels the import: before processing it is `cancelled` at once; while chunks are queued or
  * running it is `cancelling` until the last chunk is counted (finalize.ts). The two moves are tried
- * in that order: an import that leaves the first's statuses meanwhile can only have reached the
- * second's. False when the import is finished (or finalizing).
+ * in that order, so an import that moves on to `queued` meanwhile is still caught by the second.
+ * False when the import is finished (or finalizing).
  */
 async function cancel(deps: Pick<ActionDeps, 'imports'>, item: Import, now: string): Promise<boolean> {
   const { imports } = deps;
