@@ -377,7 +377,7 @@ export const openApiDocument = {
     '/v1/imports/{id}/actions': {
       post: idempotent({
         summary:
-          'Act on an import: analyze (an uploaded CSV; assembles a file uploaded in parts; 409 upload_missing or upload_incomplete naming the missing parts), process (a ready import; 409 invalid_rows when rows are invalid without skip_invalid, and the import fails), cancel (an unfinished one), retry_failed (failed and unprocessed rows), revert (a completed one)',
+          'Act on an import: analyze (an uploaded CSV; assembles a file uploaded in parts; 409 upload_missing or upload_incomplete naming the missing parts), process (a ready import; 409 invalid_rows when rows are invalid without skip_invalid, and the import fails), cancel (an unfinished one: cancelled at once before processing, otherwise cancelling until the chunks already running finish), retry_failed (failed and unprocessed rows), revert (a completed one)',
         parameters: [idParameter],
         requestBody: { required: true, content: json(actionCreateSchema) },
         responses: {

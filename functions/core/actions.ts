@@ -121,6 +121,23 @@ async function invalidRows(deps: Pick<ActionDeps, 'chunks'>, item: Import, max: 
   return rows;
 }
 
+/**
+ * Cancels the import: before processing it is `cancelled` at once; while chunks are queued or
+ * running it is `cancelling` until the last chunk is counted (finalize.ts). The two moves are tried
+ * in that order, so an import that moves on to `queued` meanwhile is still caught by the second.
+ * False when the import is finished (or finalizing).
+ */
+async function cancel(deps: Pick<ActionDeps, 'imports'>, item: Import, now: string): Promise<boolean> {
+  const { imports } = deps;
+  if (canMove('cancel_requested', item.status)) {
+    if (
+      await imports.update(item.tenant_id, item.id, ...move('cancel_requested', { completed_at: now }), now)
+    )
+      return true;
+  }
+  return imports.update(item.tenant_id, item.id, ...move('cancel_requested_while_processing'), now);
+}
+
 /** `POST /v1/imports/:id/actions`: process, cancel, retry_failed or revert. */
 export async function requestAction(
   deps: ActionDeps,
@@ -144,17 +161,7 @@ export async function requestAction(
       return action;
     }
     case 'cancel': {
-      if (!canMove('cancel_requested', item.status)) throw refuse(item, 'cancel', 'not yet finished');
-      if (
-        !(await deps.imports.update(
-          tenantId,
-          importId,
-          ...move('cancel_requested', { completed_at: now }),
-          now,
-        ))
-      ) {
-        throw refuse(item, 'cancel', 'not yet finished');
-      }
+      if (!(await cancel(deps, item, now))) throw refuse(item, 'cancel', 'not yet finished');
       const action = { ...newAction(deps, item, 'cancel'), status: 'completed' as const, completed_at: now };
       await deps.imports.recordAction(tenantId, action);
       return action;

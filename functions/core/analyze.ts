@@ -1,7 +1,7 @@
 import { startProcessing } from './actions.js';
 import { applyRows } from './apply-rows.js';
 import { chunkIsFull, chunkOfRow } from './chunks.js';
-import { SourceError } from './errors.js';
+import { ConflictError, SourceError } from './errors.js';
 import type { Field } from './fields.js';
 import { identityKey } from './identifiers.js';
 import { LastRowIndex } from './identity-index.js';
@@ -187,7 +187,12 @@ export async function analyzeImport(
     );
     return;
   }
-  await startProcessing(deps, { ...item, ...analyzed }, ['analyzing']);
+  try {
+    await startProcessing(deps, { ...item, ...analyzed }, ['analyzing']);
+  } catch (error) {
+    // The import left `analyzing` meanwhile (cancelled): it stays as it is, and nothing is queued.
+    if (!(error instanceof ConflictError && error.code === 'invalid_state')) throw error;
+  }
 }
 
 async function reviewChunks(

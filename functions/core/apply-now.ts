@@ -95,11 +95,13 @@ export async function applyNow(
   const status = finalStatusOf(counters);
   const done = deps.clock.now();
   await deps.imports.finishAction(input.tenantId, item.id, action.id, status, done, counters);
-  await deps.imports.update(
-    input.tenantId,
-    item.id,
-    ...move('applied_at_once', { status, counters, completed_at: done }),
-    done,
-  );
-  return { item: { ...item, status, counters, completed_at: done }, applied };
+  const final = { counters, completed_at: done };
+  if (
+    await deps.imports.update(input.tenantId, item.id, ...move('applied_at_once', { status, ...final }), done)
+  ) {
+    return { item: { ...item, status, ...final }, applied };
+  }
+  // Cancelled (through the native API) while the rows were applied: cancelled, with what was written.
+  await deps.imports.update(input.tenantId, item.id, ...move('cancel_completed', final), done);
+  return { item: { ...item, status: 'cancelled', ...final }, applied };
 }

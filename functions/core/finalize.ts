@@ -1,4 +1,4 @@
-import { canMove, move, stay } from './import-status.js';
+import { canMove, move } from './import-status.js';
 import { pointedAt } from './matched.js';
 import type { ChunkStore, Clock, ImportStore, PeopleStore, ResultFiles } from './ports.js';
 import { writeResultFiles } from './result-files.js';
@@ -20,7 +20,7 @@ export const finalStatusOf = (counters: Counters): 'completed' | 'completed_with
 
 /**
  * Runs once every chunk of an action is counted. Safe to run again (a redelivered last chunk):
- * each step is conditional or idempotent.
+ * each step is conditional or idempotent, and an import already final is left as it is.
  */
 export async function finalizeAction(deps: FinalizeDeps, item: Import, action: Action): Promise<void> {
   const { imports, clock } = deps;
@@ -36,10 +36,16 @@ export async function finalizeAction(deps: FinalizeDeps, item: Import, action: A
     await imports.finishAction(item.tenant_id, item.id, action.id, status, clock.now());
     return;
   }
-  if (item.status === 'cancelled') {
+  if (item.status === 'cancelling') {
+    // Every chunk is counted: the counters are what was really written, and no row changes any more.
     const files = await writeResultFiles(deps, item);
-    await imports.update(item.tenant_id, item.id, ...stay('cancelled', { files }), clock.now());
     await imports.finishAction(item.tenant_id, item.id, action.id, 'cancelled', clock.now());
+    await imports.update(
+      item.tenant_id,
+      item.id,
+      ...move('cancel_completed', { files, completed_at: clock.now() }),
+      clock.now(),
+    );
     return;
   }
   if (canMove('last_chunk_counted', item.status)) {

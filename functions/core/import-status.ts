@@ -10,7 +10,7 @@ import type { Import, ImportFormat, ImportStatus } from './types.js';
  *   CSV → awaiting_upload ⇄ analyzing ← JSON;   ready → analyzing (analyzed again)
  *   analyzing → [ready (dry run) →] queued → processing → finalizing → completed | completed_with_errors
  *   rows applied in the request: processing → completed | completed_with_errors
- *   analyzing, ready → failed;   awaiting_upload … processing → cancelled
+ *   analyzing, ready → failed;   awaiting_upload, analyzing, ready → cancelled;   queued, processing → cancelling → cancelled
  *   completed_with_errors, cancelled, failed → queued (retry_failed);   completed[_with_errors] → reverting → reverted
  */
 export const MOVES = {
@@ -41,11 +41,21 @@ export const MOVES = {
   applied_at_once: { from: ['processing'], to: ['completed', 'completed_with_errors'] },
 
   // Actions on an import before or after it finished
-  /** The cancel action; chunks not yet applied leave their rows unprocessed. */
-  cancel_requested: {
-    from: ['awaiting_upload', 'analyzing', 'ready', 'queued', 'processing'],
-    to: ['cancelled'],
-  },
+  /**
+   * The cancel action before processing: final at once. Nothing can change the import afterwards:
+   * an analysis in flight writes to the import only while it is `analyzing`.
+   */
+  cancel_requested: { from: ['awaiting_upload', 'analyzing', 'ready'], to: ['cancelled'] },
+  /**
+   * The cancel action while chunks are queued or running: chunks already running finish, chunks
+   * not yet started leave their rows unprocessed.
+   */
+  cancel_requested_while_processing: { from: ['queued', 'processing'], to: ['cancelling'] },
+  /**
+   * The last chunk of a cancelled action is counted (or the rows applied in the request are done):
+   * cancelled, with the counters of what was really written, and the result files.
+   */
+  cancel_completed: { from: ['cancelling'], to: ['cancelled'] },
   /** The retry_failed action: failed and unprocessed rows are applied again. */
   retry_requested: { from: ['completed_with_errors', 'cancelled', 'failed'], to: ['queued'] },
   /** The revert action. */
@@ -105,7 +115,7 @@ export function actionMove(
   return [from, status];
 }
 
-/** An update that keeps the status, made only while the import is still `status` (e.g. files of a cancelled import). */
+/** An update that keeps the status, made only while the import is still `status` (e.g. the shape an analysis found). */
 export const stay = (status: ImportStatus, changes: Changes): [ImportStatus[], Changes] => [
   [status],
   changes,

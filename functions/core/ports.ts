@@ -336,7 +336,8 @@ export interface CsvInspector {
   /**
    * Reads the file once, as analysis will: its headers and data rows. Throws a SourceError (its
    * `code` says why) when the file cannot be imported at all: empty, duplicate or empty headers, a
-   * bad encoding, an unterminated quote, too many rows.
+   * bad encoding, an unterminated quote, too many rows. `encoding` is a canonical WHATWG name
+   * (UTF-8 when absent; a BOM decides), as an import's `encoding` option.
    */
-  shape(bytes: Uint8Array): Promise<CsvShape>;
+  shape(bytes: Uint8Array, options?: { encoding?: string }): Promise<CsvShape>;
 }

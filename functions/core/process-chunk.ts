@@ -22,8 +22,11 @@ export interface ProcessDeps extends EngineDeps {
   files: ResultFiles;
 }
 
-/** The statuses in which a process or retry_failed chunk is worked on (a cancelled one's rows are abandoned). */
-const WORKING: readonly ImportStatus[] = ['processing', 'finalizing', 'cancelled'];
+/**
+ * The statuses in which a process or retry_failed chunk is worked on (while `cancelling` its rows
+ * are abandoned). Once the import is final, a chunk delivered again changes nothing.
+ */
+const WORKING: readonly ImportStatus[] = ['processing', 'finalizing', 'cancelling'];
 
 /**
  * Works one chunk of the import's current action: applies it (process or retry_failed), reverts
@@ -46,9 +49,9 @@ export async function processChunk(
     item.status = 'processing';
   }
   if (!WORKING.includes(item.status)) return;
-  // A cancelled import, or a chunk that ended in the dead-letter queue: its rows are not applied.
+  // A chunk that starts after a cancel, or one that ended in the dead-letter queue: its rows are not applied.
   const counts =
-    item.status === 'cancelled' || mode === 'abandon'
+    item.status === 'cancelling' || mode === 'abandon'
       ? await abandonChunkRows(deps, item, action, message.chunk)
       : await applyChunkRows(deps, item, action, message);
   await completeChunk(deps, message, counts);

@@ -6,6 +6,7 @@ export const IMPORT_STATUSES = [
   'ready',
   'queued',
   'processing',
+  'cancelling',
   'finalizing',
   'completed',
   'completed_with_errors',

@@ -561,15 +561,12 @@ describe('CSV at scale', () => {
     await act(created.id, 'process');
     const cancel = await act(created.id, 'cancel');
     expect(cancel.status).toBe(202);
-    const deadline = Date.now() + 120_000;
-    let item = (await call('GET', `/v1/imports/${created.id}`)).body;
-    while ((item.chunks as Body).done !== 8 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      item = (await call('GET', `/v1/imports/${created.id}`)).body;
-    }
+    // Cancelling until the chunks already running finish, then cancelled with every chunk counted.
+    const item = await waitForImport(created.id as string, undefined, 120_000);
 
     const counters = item.counters as Record<string, number>;
     expect(item.status).toBe('cancelled');
+    expect(item.chunks).toEqual({ total: 8, done: 8 });
     expect(counters.processed).toBe(8000);
     expect(counters.unprocessed).toBeGreaterThan(0);
     expect((counters.created ?? 0) + (counters.unprocessed ?? 0)).toBe(8000);

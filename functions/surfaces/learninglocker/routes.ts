@@ -12,6 +12,7 @@ import {
 import { parseMultipart } from '../../api/multipart.js';
 import type { Surface } from '../../api/surface.js';
 import { problemsOf } from '../../api/validation.js';
+import { canonicalEncoding } from '../../core/encodings.js';
 import { type ProblemDetail, ValidationError } from '../../core/errors.js';
 import { repairMultipart } from './mapping.js';
 import { LL_PATHS, learningLockerErrors, problemText } from './presenters.js';
@@ -36,6 +37,18 @@ import { learningLockerValidators as validators } from './validators.js';
 export type { LearningLockerDeps } from './service.js';
 
 const invalid = (message: string, problems: ProblemDetail[] = []) => new ValidationError(message, problems);
+
+/** The form's `encoding` part as a canonical WHATWG name (absent or blank: UTF-8); 400 for a label no decoder knows. */
+function encodingOf(part: string | undefined): string | undefined {
+  const label = (part ?? '').trim();
+  if (label === '') return undefined;
+  const name = canonicalEncoding(label);
+  if (name === null) {
+    const message = `encoding '${label}' is not a known text encoding; send a WHATWG Encoding Standard label such as windows-1252, utf-16le or iso-8859-1, or leave it out for UTF-8`;
+    throw new ValidationError(message, [{ pointer: 'encoding', message }], 'unknown_encoding');
+  }
+  return name;
+}
 
 /** The body, or a 400 naming each problem, as Learning Locker's model validation words them. */
 function validateBody<T>(validator: ValidateFunction<T>, value: unknown): T {
@@ -109,7 +122,7 @@ export function learningLockerSurface(deps: LearningLockerDeps): Surface {
     return json(200, await changeModel(deps, tenant.id, pathParam(event, 'id'), body));
   };
 
-  /** `POST /api/uploadpersonas`: multipart `id` and `file`. */
+  /** `POST /api/uploadpersonas`: multipart `id` and `file`, and `encoding` when the CSV is not UTF-8. */
   const upload: Handler = async (event, { tenant }) => {
     const contentType = event.headers?.['content-type'] ?? '';
     if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
@@ -120,7 +133,7 @@ export function learningLockerSurface(deps: LearningLockerDeps): Surface {
     const file = form.files.file;
     if (idText === '') throw invalid('The form has no id part (the persona import model id)');
     if (file === undefined) throw invalid('The form has no file part (the CSV)');
-    return json(200, await uploadCsv(deps, tenant.id, idText, file));
+    return json(200, await uploadCsv(deps, tenant.id, idText, file, encodingOf(form.fields.encoding)));
   };
 
   /** `POST /api/importpersonas {"id"}`: processing starts; refused while (or once) it runs. */

@@ -142,9 +142,10 @@ export async function changeModel(
 export async function readCsvShape(
   deps: Pick<LearningLockerDeps, 'csv'>,
   bytes: Uint8Array,
+  encoding?: string,
 ): Promise<CsvShape> {
   try {
-    return await deps.csv.shape(bytes);
+    return await deps.csv.shape(bytes, encoding === undefined ? {} : { encoding });
   } catch (error) {
     if (error instanceof SourceError) {
       throw new ValidationError(`The CSV cannot be imported: ${error.message}`, [], error.code);
@@ -156,12 +157,15 @@ export async function readCsvShape(
 /**
  * A new CSV for the model: an engine import analyzed as a dry run, with the model's structure when
  * it fits the file, else an earlier import's of the organisation, else one proposed from the headers.
+ * `encoding` (a canonical WHATWG name, the form's `encoding` part) is the file's, as the native
+ * option: checked here, and the engine import's `encoding`, so analysis reads the file the same way.
  */
 export async function uploadCsv(
   deps: LearningLockerDeps,
   tenantId: string,
   idText: string,
   file: { data: Uint8Array; filename: string },
+  encoding?: string,
 ): Promise<PersonasImportModel> {
   const { record } = await load(deps, tenantId, idText);
   if (record.process_requested_at !== null) {
@@ -170,7 +174,7 @@ export async function uploadCsv(
       'invalid_state',
     );
   }
-  const csv = await readCsvShape(deps, file.data);
+  const csv = await readCsvShape(deps, file.data, encoding);
   const earlier = async () =>
     (await deps.ll.listNewest(tenantId, learningLockerLimits.maxListed)).map((r) => ({
       ...r,
@@ -186,6 +190,7 @@ export async function uploadCsv(
     workspace: workspaceOf(record.organisation),
     options: uploadOptions(engineStructure),
     structure: engineStructure,
+    ...(encoding === undefined ? {} : { encoding }),
     surface: 'learninglocker',
     meta: { personas_import_id: record.id, organisation: record.organisation },
   });

@@ -35,6 +35,7 @@ const ACTION_STATUS: Record<ImportStatus, ParticipantImportActionStatus> = {
   ready: 'pending',
   queued: 'pending',
   processing: 'processing',
+  cancelling: 'processing',
   finalizing: 'processing',
   reverting: 'processing',
   completed: 'completed',

@@ -115,6 +115,7 @@ export function progressStatus(status: ImportStatus): 'Queued' | 'In Progress' |
     case 'queued':
       return 'Queued';
     case 'processing':
+    case 'cancelling':
     case 'finalizing':
     case 'reverting':
       return 'In Progress';

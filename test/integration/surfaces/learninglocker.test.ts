@@ -2,7 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '../../../functions/resources.js';
 import { learningLockerKeys } from '../../../functions/surfaces/learninglocker/registry.dynamo.js';
-import { type Body, call, createTenantKey, peopleOf, type Reply } from '../../helpers/http-client.js';
+import {
+  type Body,
+  baseUrl,
+  call,
+  createTenantKey,
+  peopleOf,
+  type Reply,
+} from '../../helpers/http-client.js';
 import { readState } from '../../helpers/runtime-state.js';
 
 /**
@@ -703,6 +710,61 @@ describe('Learning Locker persona imports', () => {
       expectErrorBody(await uploadRaw(standardForm({ csv: 'Email\na@b.co\n' })), 400, /id/);
       expectErrorBody(await uploadRaw(standardForm({ id: freshObjectId() })), 400, /file/);
       expectErrorBody(await uploadRaw('Email\na@b.co\n', { 'content-type': 'text/csv' }), 400, /multipart/);
+    });
+
+    it('reads a Windows-1252 CSV sent with an encoding part windows-1252: José is imported as José', async () => {
+      // Prepare: Excel's plain "CSV" on Windows, é as the single byte E9.
+      const organisation = freshObjectId();
+      const structure = { Email: column('Email', 'COLUMN_MBOX'), Name: column('Name', 'COLUMN_NAME') };
+      const { body } = await api.create({ organisation, structure });
+      const form = (encoding?: string) =>
+        Buffer.concat([
+          Buffer.from(
+            [
+              `--${BOUNDARY}`,
+              'Content-Disposition: form-data; name="id"',
+              '',
+              body._id,
+              ...(encoding === undefined
+                ? []
+                : [`--${BOUNDARY}`, 'Content-Disposition: form-data; name="encoding"', '', encoding]),
+              `--${BOUNDARY}`,
+              'Content-Disposition: form-data; name="file"; filename="people.csv"',
+              'Content-Type: text/csv',
+              '',
+              '',
+            ].join('\r\n'),
+          ),
+          Buffer.from('Email,Name\r\njose@x.io,José\r\n', 'latin1'),
+          Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+        ]);
+      const send = async (encoding?: string) => {
+        const response = await fetch(`${baseUrl()}/api/uploadpersonas`, {
+          method: 'POST',
+          headers: { ...basic(key), ...multipartHeaders },
+          body: form(encoding),
+        });
+        return { status: response.status, body: (await response.json()) as Model & ErrorBody };
+      };
+
+      // Act
+      const withoutEncoding = await send();
+      const unknownEncoding = await send('klingon');
+      const uploaded = await send('windows-1252');
+      const processed = await api.process(body._id);
+      const model = await waitImported(key, body._id);
+
+      // Assess
+      expect(withoutEncoding.status).toBe(400);
+      expect(withoutEncoding.body.message).toMatch(/windows-1252/);
+      expect(unknownEncoding.status).toBe(400);
+      expect(unknownEncoding.body.message).toMatch(/encoding 'klingon'/);
+      expect(uploaded.status).toBe(200);
+      expect(uploaded.body).toMatchObject({ csvHeaders: ['Email', 'Name'], totalCount: 1 });
+      expect(processed.status).toBe(200);
+      expect(model).toMatchObject({ processedCount: 1, importErrors: [], result: { created: 1, merged: 0 } });
+      const people = (await peopleOf(`ll-${organisation}`, key)) as PersonView[];
+      expect(people.map((p) => p.first_name)).toEqual(['José']);
     });
 
     it('answers 404 for an unknown id', async () => {

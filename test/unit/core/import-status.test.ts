@@ -62,6 +62,26 @@ describe('The import status table', () => {
     expect(moves.filter(([, { from }]) => from.includes('reverted'))).toEqual([]);
   });
 
+  it('cancels at once only before processing, and ends cancelling only in cancelled', () => {
+    // Prepare: the statuses from which a chunk or a request can still write rows or counters.
+    const writing: ImportStatus[] = ['queued', 'processing', 'finalizing'];
+
+    // Act
+    const cancelledAtOnce = moves.filter(([, { to }]) => to.includes('cancelled'));
+
+    // Assess
+    expect(cancelledAtOnce.map(([name]) => name).sort()).toEqual(['cancel_completed', 'cancel_requested']);
+    expect(MOVES.cancel_requested.from.filter((s) => writing.includes(s))).toEqual([]);
+    expect(MOVES.cancel_completed.from).toEqual(['cancelling']);
+    expect(MOVES.cancel_requested_while_processing).toEqual({
+      from: ['queued', 'processing'],
+      to: ['cancelling'],
+    });
+    expect(moves.filter(([, { from }]) => from.includes('cancelling')).map(([name]) => name)).toEqual([
+      'cancel_completed',
+    ]);
+  });
+
   it('leads every status that is not final on to another status', () => {
     const notFinal = IMPORT_STATUSES.filter((s) => !FINAL_STATUSES.includes(s));
     for (const status of notFinal) {
@@ -125,7 +145,9 @@ describe('move', () => {
   });
 
   it('answers whether a move may start from a status', () => {
-    expect(canMove('cancel_requested', 'processing')).toBe(true);
-    expect(canMove('cancel_requested', 'finalizing')).toBe(false);
+    expect(canMove('cancel_requested', 'ready')).toBe(true);
+    expect(canMove('cancel_requested', 'processing')).toBe(false);
+    expect(canMove('cancel_requested_while_processing', 'processing')).toBe(true);
+    expect(canMove('cancel_requested_while_processing', 'finalizing')).toBe(false);
   });
 });

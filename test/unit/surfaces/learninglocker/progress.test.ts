@@ -26,7 +26,14 @@ describe('Learning Locker model fields', () => {
       STAGES.configure,
     );
     const requested = { import_id: 'imp_1', process_requested_at: NOW };
-    for (const status of ['ready', 'analyzing', 'queued', 'processing', 'finalizing'] as const) {
+    for (const status of [
+      'ready',
+      'analyzing',
+      'queued',
+      'processing',
+      'cancelling',
+      'finalizing',
+    ] as const) {
       expect(importStage(requested, item(status))).toBe(STAGES.processing);
     }
     for (const status of [

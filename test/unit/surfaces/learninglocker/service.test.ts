@@ -3,7 +3,8 @@ import { ValidationError } from '../../../../functions/core/errors.js';
 import { readCsvShape as readShape } from '../../../../functions/surfaces/learninglocker/service.js';
 
 /** The service's CSV check, with the adapter the API wires in. */
-const readCsvShape = (bytes: Uint8Array) => readShape({ csv: new CsvReaderInspector() }, bytes);
+const readCsvShape = (bytes: Uint8Array, encoding?: string) =>
+  readShape({ csv: new CsvReaderInspector() }, bytes, encoding);
 
 describe('Learning Locker uploads', () => {
   const bytes = (text: string) => new TextEncoder().encode(text);
@@ -25,5 +26,19 @@ describe('Learning Locker uploads', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).code).toBe(code);
     expect((error as ValidationError).message).toMatch(/^The CSV cannot be imported: /);
+  });
+
+  it('reads the CSV in the encoding the upload names, and refuses those bytes as UTF-8', async () => {
+    // Prepare: Excel's plain "CSV" on Windows, é as the single byte E9.
+    const windows1252 = Uint8Array.from(Buffer.from('Name,Café\nJosé,1\n', 'latin1'));
+
+    // Act
+    const read = await readCsvShape(windows1252, 'windows-1252');
+    const asUtf8 = await readCsvShape(windows1252).catch((e: unknown) => e);
+
+    // Assess
+    expect(read).toEqual({ headers: ['Name', 'Café'], rows: 1 });
+    expect(asUtf8).toBeInstanceOf(ValidationError);
+    expect((asUtf8 as ValidationError).code).toBe('invalid_utf8');
   });
 });

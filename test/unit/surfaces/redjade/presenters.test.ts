@@ -41,6 +41,8 @@ describe('RedJade statuses', () => {
     expect(importStatusOf('analyzing')).toBe('pending');
     expect(importStatusOf('ready')).toBe('ready');
     expect(importStatusOf('failed')).toBe('failed');
+    expect(importStatusOf('cancelling')).toBe('ready');
+    expect(importStatusOf('cancelled')).toBe('failed');
   });
 
   it('maps every engine status onto pending, processing, completed or failed', () => {
@@ -57,6 +59,7 @@ describe('RedJade statuses', () => {
       ready: 'pending',
       queued: 'pending',
       processing: 'processing',
+      cancelling: 'processing',
       finalizing: 'processing',
       reverting: 'processing',
       completed: 'completed',

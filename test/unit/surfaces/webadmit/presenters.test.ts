@@ -188,6 +188,7 @@ describe('batch statuses', () => {
       ready: 'Queued',
       queued: 'Queued',
       processing: 'In Progress',
+      cancelling: 'In Progress',
       finalizing: 'In Progress',
       reverting: 'In Progress',
       completed: null,
