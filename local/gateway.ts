@@ -176,6 +176,11 @@ export function startGateway(handler: ApiHandler, port: number, host = '127.0.0.
       send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
     }
   });
+  // Idle keep-alive connections are closed by the client first (fetch's pool drops them after about
+  // 4 s): a server that closed them at Node's default 5 s could close one just as a client reused
+  // it, failing that request with "other side closed". API Gateway keeps idle connections far longer.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 61_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
