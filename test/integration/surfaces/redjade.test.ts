@@ -497,6 +497,35 @@ describe('RedJade POST /v1/participant_import_actions', () => {
     ]);
   });
 
+  it('destroy_unmatched_participants spares the participants that failed or skipped payload participants point at', async () => {
+    const eventId = freshEvent();
+    await seed(eventId, [
+      { external_id: 'x-1', email: 'x@example.com', first_name: 'X' },
+      { external_id: 'y-1', email: 'y@example.com', first_name: 'Y' },
+      { external_id: 'f-1', first_name: 'Failed row points here' },
+      { external_id: 'gone-1', first_name: 'Unmatched' },
+    ]);
+    const payload = [
+      // Matches two participants: skipped with skip_duplicate_identity_matches.
+      { external_id: 'x-1', email: 'y@example.com' },
+      // A valid external id with invalid data: fails.
+      { external_id: 'f-1', email: 'not-an-email' },
+    ];
+
+    const done = await importParticipants(eventId, payload, {
+      destroy_unmatched_participants: true,
+      skip_duplicate_identity_matches: true,
+      skip_invalid: true,
+    });
+
+    expect(done).toMatchObject({ counts: expect.objectContaining({ skipped: 2, destroyed: 1 }) });
+    expect((await peopleOf(workspaceOf(eventId), key)).map((p) => p.external_id).sort()).toEqual([
+      'f-1',
+      'x-1',
+      'y-1',
+    ]);
+  });
+
   it('fails a participant whose external id and email match two participants, unless skip_duplicate_identity_matches skips it', async () => {
     const eventId = freshEvent();
     await seed(eventId, [
