@@ -21,6 +21,7 @@ import type {
   UploadTicket,
 } from '../core/ports.js';
 import type { Import, RowInput } from '../core/types.js';
+import { partListProblem } from '../core/upload-parts.js';
 import { readSource } from './source-rows.js';
 
 /** Where an import's uploaded source lives: `uploads/<tenant>/<import>/source.<ext>`. */
@@ -51,11 +52,6 @@ const partSizeFor = (size: number): number => Math.max(limits.uploadPartBytes, M
 const expiry = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
 
 /** `part 2`, `parts 2, 3` — the first ten and how many more. */
-const partList = (numbers: number[]): string => {
-  const shown = numbers.slice(0, 10).join(', ');
-  const more = numbers.length > 10 ? ` and ${numbers.length - 10} more` : '';
-  return `part${numbers.length > 1 ? 's' : ''} ${shown}${more}`;
-};
 
 export class S3SourceStore implements SourceStore, SourceReader {
   constructor(
@@ -154,17 +150,9 @@ export class S3SourceStore implements SourceStore, SourceReader {
     upload: MultipartUpload,
     parts: UploadedPart[],
   ): Promise<{ problem: string } | null> {
-    const count = Math.ceil(upload.size / upload.part_size);
+    const problem = partListProblem(upload, parts);
+    if (problem !== null) return { problem };
     const listed = new Map(parts.map((part) => [part.part_number, part.etag]));
-    const missing = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !listed.has(n));
-    const extra = [...listed.keys()].filter((n) => n > count);
-    if (missing.length > 0 || extra.length > 0) {
-      const said = [
-        ...(missing.length > 0 ? [`${partList(missing)} of ${count} not listed as uploaded`] : []),
-        ...(extra.length > 0 ? [`the upload has ${count} parts, not ${Math.max(...extra)}`] : []),
-      ];
-      return { problem: `The upload is incomplete: ${said.join('; ')}` };
-    }
     try {
       await this.client.send(
         new CompleteMultipartUploadCommand({

@@ -11,6 +11,7 @@ import type {
   UploadTicket,
 } from '../../../functions/core/ports.js';
 import type { Import, RowInput } from '../../../functions/core/types.js';
+import { partListProblem } from '../../../functions/core/upload-parts.js';
 
 /** The reader is fed the stored bytes in pieces this large, as a network body arrives. */
 const PIECE_BYTES = 64 * 1024;
@@ -20,12 +21,6 @@ const MAX_PARTS = 10_000;
 
 const sourceKey = (tenantId: string, importId: string, format: Import['format']) =>
   `uploads/${tenantId}/${importId}/source.${format === 'json' ? 'ndjson' : 'csv'}`;
-
-const partList = (numbers: number[]): string => {
-  const shown = numbers.slice(0, 10).join(', ');
-  const more = numbers.length > 10 ? ` and ${numbers.length - 10} more` : '';
-  return `part${numbers.length > 1 ? 's' : ''} ${shown}${more}`;
-};
 
 async function* pieces(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   for (let start = 0; start < bytes.length; start += PIECE_BYTES) {
@@ -116,17 +111,9 @@ export class MemorySourceStore implements SourceStore, SourceReader {
     upload: MultipartUpload,
     parts: UploadedPart[],
   ): Promise<{ problem: string } | null> {
-    const count = Math.ceil(upload.size / upload.part_size);
+    const problem = partListProblem(upload, parts);
+    if (problem !== null) return { problem };
     const listed = new Map(parts.map((part) => [part.part_number, part.etag]));
-    const missing = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !listed.has(n));
-    const extra = [...listed.keys()].filter((n) => n > count);
-    if (missing.length > 0 || extra.length > 0) {
-      const said = [
-        ...(missing.length > 0 ? [`${partList(missing)} of ${count} not listed as uploaded`] : []),
-        ...(extra.length > 0 ? [`the upload has ${count} parts, not ${Math.max(...extra)}`] : []),
-      ];
-      return { problem: `The upload is incomplete: ${said.join('; ')}` };
-    }
     const started = this.multiparts.get(upload.multipart_id);
     if (started === undefined) {
       // Assembled already (an earlier request completed it): the object is there.
