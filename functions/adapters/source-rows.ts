@@ -1,7 +1,7 @@
 import { CsvFileError, SourceError } from '../core/errors.js';
 import type { OpenSource, RawRow } from '../core/ports.js';
 import type { Import, RowInput } from '../core/types.js';
-import { type Delimiter, openCsv } from './csv/csv-reader.js';
+import { type CsvRow, type Delimiter, openCsv } from './csv/csv-reader.js';
 
 /**
  * An import's stored source read as the analysis reads it (SourceReader.open), whatever store
@@ -54,17 +54,10 @@ async function* jsonRows(body: AsyncIterable<Uint8Array>): AsyncGenerator<RawRow
 }
 
 /** CSV rows with the reader's row errors; a file-level problem becomes a SourceError naming the line. */
-async function* csvRows(
-  rows: AsyncIterable<{
-    row: number;
-    line: number;
-    cells: Record<string, string>;
-    errors: { code: string; column?: string; message: string }[];
-  }>,
-): AsyncGenerator<RawRow> {
+async function* csvRows(rows: AsyncIterable<CsvRow>): AsyncGenerator<RawRow> {
   try {
     for await (const row of rows) {
-      yield {
+      const raw: RawRow = {
         row: row.row,
         line: row.line,
         cells: row.cells,
@@ -74,6 +67,10 @@ async function* csvRows(
           message: e.message,
         })),
       };
+      // The original row, for the error file: its cells too large to import, and those past the header.
+      if (row.oversized !== undefined) raw.source = { ...row.cells, ...row.oversized };
+      if (row.extra !== undefined) raw.extra = row.extra;
+      yield raw;
     }
   } catch (error) {
     if (error instanceof CsvFileError) throw new SourceError(error.code, error.message, error.line);

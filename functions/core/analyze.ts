@@ -156,7 +156,8 @@ export async function analyzeImport(
       const row: ChunkRow = {
         row: raw.row,
         ...(raw.line !== undefined ? { line: raw.line } : {}),
-        ...(raw.cells ? { source: raw.cells } : {}),
+        ...(raw.cells ? { source: raw.source ?? raw.cells } : {}),
+        ...(raw.extra ? { source_extra: raw.extra } : {}),
         input: normalized.input,
         errors: [...raw.errors, ...normalized.errors],
       };

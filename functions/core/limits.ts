@@ -17,6 +17,11 @@ export const limits = {
   maxFileColumns: 200,
   /** One CSV cell, in UTF-8 bytes. */
   maxCellBytes: 32 * 1024,
+  /**
+   * A row's cells over maxCellBytes are kept for its line of the error file up to this many UTF-8
+   * bytes in all (the ones past it are left empty there, and the row's error says so).
+   */
+  maxKeptOversizedBytes: 1024 * 1024,
   /** Row results per page. */
   maxPageSize: 1000,
   defaultPageSize: 100,

@@ -219,6 +219,10 @@ export interface RawRow {
   row: number;
   line?: number;
   cells?: Record<string, string>;
+  /** CSV: the cells as the file has them, when they differ from `cells` (a cell too large to import). */
+  source?: Record<string, string>;
+  /** CSV: the cells past the header's width, in file order. */
+  extra?: string[];
   input?: RowInput;
   errors: RowError[];
 }

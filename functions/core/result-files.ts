@@ -10,9 +10,11 @@ const isError = (result: RowResult | undefined) =>
   result !== undefined && ['failed', 'skipped', 'conflict', 'unprocessed'].includes(result.outcome);
 
 /**
- * Writes an import's two files (the adapter formats the CSV and neutralizes formulas): results (row, line, outcome, person id, errors) and errors (the
- * original row and an `errors` column; for JSON imports the record as JSON). Streams chunk by
- * chunk, so a file of a million rows is never held in memory.
+ * Writes an import's two files (the adapter formats the CSV and neutralizes formulas): results (row,
+ * line, outcome, person id, errors) and errors (the original row: its cells under the header, the
+ * `errors` column, then the cells the row had past the header's width, so that deleting the
+ * `errors` column gives the row back; for JSON imports the record as JSON). Streams chunk by chunk,
+ * so a file of a million rows is never held in memory.
  */
 export async function writeResultFiles(
   deps: { imports: ImportStore; chunks: ChunkStore; files: ResultFiles },
@@ -55,7 +57,7 @@ export async function writeResultFiles(
       const original = row.source
         ? headers.map((header) => row.source?.[header] ?? '')
         : [String(row.row), JSON.stringify(row.input)];
-      yield [...original, describe(result?.errors ?? row.errors)];
+      yield [...original, describe(result?.errors ?? row.errors), ...(row.source_extra ?? [])];
     }
   }
 

@@ -292,6 +292,8 @@ export interface ChunkRow {
   line?: number;
   /** The original cells, for the error file. */
   source?: Record<string, string>;
+  /** The cells past the header's width, for the error file (after its `errors` column). */
+  source_extra?: string[];
   input: RowInput;
   /** Why the row is invalid; an invalid row is never applied. */
   errors: RowError[];

@@ -2,7 +2,8 @@
  * A streaming CSV reader for bulk imports: bytes in (an S3 object body, a file stream, any
  * `AsyncIterable<Uint8Array>`), one header and then one row at a time out. Memory stays flat with the
  * file size: the reader holds one input piece (at most 64 KiB of it at a time), the row being built
- * (at most `maxColumns` cells of at most `maxCellBytes` each) and the rows of the current piece.
+ * (at most `maxColumns` cells of at most `maxCellBytes` each, plus at most `maxKeptOversizedBytes`
+ * of cells over that) and the rows of the current piece.
  *
  * API
  *
@@ -10,6 +11,7 @@
  *   // header: { headers: ['email', 'name'], delimiter: ',', line: 1 }
  *   for await (const row of rows) {
  *     // row: { row: 1, line: 2, cells: { email: '…', name: '…' }, errors: [] }
+ *     // a row with problems may also have `extra` (cells past the header) and `oversized`
  *   }
  *
  * `openCsv` resolves once the header is read, so a file refused for its header (or its encoding)
@@ -41,7 +43,7 @@
  *   row starts, counting the line breaks inside quoted fields.
  * - A quote that is never closed: the rest of the file is its field, so the file is refused with
  *   `unterminated_quote` naming the line where that quote opened. The field's content past
- *   `maxCellBytes` is not kept, so this costs one pass over the file and no memory.
+ *   `maxKeptOversizedBytes` is not kept, so this costs one pass over the file and no more memory.
  * - Blank records are skipped and are not rows: an empty line, a line of spaces, and a line whose
  *   cells are all empty or whitespace (`,,,`, as spreadsheets leave behind). Leading blank lines are
  *   skipped too: the header is the first record that is not blank. A file with no such record (0
@@ -57,6 +59,12 @@
  *   fewer or more cells than the header has `too_few_cells` / `too_many_cells` and keeps the cells it
  *   has (a missing column is absent from `cells`). A cell over `maxCellBytes` (UTF-8 bytes, quotes
  *   removed) is absent from `cells`, with `cell_too_large` naming the column.
+ * - The original row, for an error file that gives it back: the cells past the header's width are
+ *   in `extra`, in file order, as long as the row has at most `maxColumns` cells in all (the ones
+ *   after are counted, not kept, and `too_many_cells` says so); the cells over `maxCellBytes` are in
+ *   `oversized` (column → cell), as long as they add up to at most `maxKeptOversizedBytes` (1 MiB)
+ *   in the row (a cell past that is not kept, and its `cell_too_large` says so). Both are absent on
+ *   rows that do not need them, so an ordinary row costs nothing more.
  * - Limits: over `maxFileBytes` bytes is `file_too_large`, over `maxRows` rows `too_many_rows`.
  *
  * Why not papaparse: its streaming mode cannot meet three of the requirements. It reports a row
@@ -83,6 +91,8 @@ export interface CsvLimits {
   maxColumns: number;
   /** UTF-8 bytes in one cell, quotes removed. */
   maxCellBytes: number;
+  /** UTF-8 bytes of a row's cells over maxCellBytes kept in `oversized`, in all. */
+  maxKeptOversizedBytes: number;
 }
 
 /** The service's stated limits (functions/core/limits.ts, repeated in the README). */
@@ -91,6 +101,7 @@ export const defaultCsvLimits: Readonly<CsvLimits> = Object.freeze({
   maxRows: limits.maxFileRows,
   maxColumns: limits.maxFileColumns,
   maxCellBytes: limits.maxCellBytes,
+  maxKeptOversizedBytes: limits.maxKeptOversizedBytes,
 });
 
 export type Delimiter = ',' | ';' | '\t' | '|';
@@ -118,6 +129,10 @@ export interface CsvRow {
   /** Header name → cell, in an object that inherits nothing (no `__proto__`, no `constructor`). */
   cells: Record<string, string>;
   errors: CsvRowError[];
+  /** The cells past the header's width (`too_many_cells`), kept up to `maxColumns` cells a row. */
+  extra?: string[];
+  /** Header name → a cell over `maxCellBytes` (absent from `cells`), kept up to `maxKeptOversizedBytes`. */
+  oversized?: Record<string, string>;
 }
 
 export interface CsvReadOptions {
@@ -273,13 +288,14 @@ class CsvDecoder {
       maxRows: given.maxRows ?? defaultCsvLimits.maxRows,
       maxColumns: given.maxColumns ?? defaultCsvLimits.maxColumns,
       maxCellBytes: given.maxCellBytes ?? defaultCsvLimits.maxCellBytes,
+      maxKeptOversizedBytes: given.maxKeptOversizedBytes ?? defaultCsvLimits.maxKeptOversizedBytes,
     };
     this.limits = limits;
     this.input = new TextInput(limits.maxFileBytes, options.encoding, (prefix) =>
       countLines(prefix, this.tokenizer.line, this.tokenizer.endsWithCR),
     );
     const tokenizer = (delimiter: Delimiter) =>
-      new CsvTokenizer(delimiter, limits.maxCellBytes, limits.maxColumns);
+      new CsvTokenizer(delimiter, limits.maxCellBytes, limits.maxKeptOversizedBytes, limits.maxColumns);
     this.tokenizer = tokenizer(options.delimiter ?? ',');
     if (options.delimiter === undefined) {
       this.candidates = [this.tokenizer, ...CANDIDATES.filter((d) => d !== ',').map(tokenizer)];
@@ -374,7 +390,6 @@ class CsvDecoder {
       seen.set(key, index);
     }
     this.names = names;
-    this.tokenizer.cap = names.length;
     this.header = { headers: [...names], delimiter: this.tokenizer.delimiter, line };
   }
 
@@ -397,34 +412,45 @@ class CsvDecoder {
       if (name !== undefined && value !== undefined) cells[name] = value;
     }
     const errors: CsvRowError[] = [];
-    const { maxCellBytes } = this.limits;
+    const { maxCellBytes, maxKeptOversizedBytes } = this.limits;
+    const lost = record.lost;
     if (count !== width) {
-      errors.push({
-        code: count < width ? 'too_few_cells' : 'too_many_cells',
-        message: `Line ${line} has ${count} ${count === 1 ? 'cell' : 'cells'}; the header has ${width}`,
-      });
+      let message = `Line ${line} has ${count} ${count === 1 ? 'cell' : 'cells'}; the header has ${width}`;
+      if (count > fields.length) {
+        message += `; only the first ${fields.length} are kept, so the error file cannot give the rest back`;
+      } else if (lost?.some((k) => k >= width)) {
+        message += `; a cell past the header's width is too large to keep (over ${maxKeptOversizedBytes} bytes with the row's other large cells), so the error file leaves it empty`;
+      }
+      errors.push({ code: count < width ? 'too_few_cells' : 'too_many_cells', message });
     }
+    let oversized: Record<string, string> | undefined;
     for (const k of record.oversized ?? []) {
       const column = names[k];
       if (column === undefined) continue;
+      const kept = lost === undefined || !lost.includes(k);
+      if (kept) {
+        oversized ??= Object.create(NOTHING) as Record<string, string>;
+        oversized[column] = cells[column] ?? '';
+      }
       delete cells[column];
       errors.push({
         code: 'cell_too_large',
         column,
-        message: `Line ${line}, column ${quoted(column)}: the cell is larger than ${maxCellBytes} bytes`,
+        message: kept
+          ? `Line ${line}: the cell is larger than ${maxCellBytes} bytes`
+          : `Line ${line}: the cell is larger than ${maxCellBytes} bytes, too large even to keep for the error file (over ${maxKeptOversizedBytes} bytes with the row's other large cells), which leaves it empty`,
       });
     }
     for (const k of record.strayText ?? []) {
       const column = names[k];
       if (column === undefined) continue;
-      errors.push({
-        code: 'invalid_quote',
-        column,
-        message: `Line ${line}, column ${quoted(column)}: text follows the closing quote`,
-      });
+      errors.push({ code: 'invalid_quote', column, message: `Line ${line}: text follows the closing quote` });
     }
     this.rowCount++;
-    return { row: this.rowCount, line, cells, errors };
+    const row: CsvRow = { row: this.rowCount, line, cells, errors };
+    if (fields.length > width) row.extra = fields.slice(width);
+    if (oversized !== undefined) row.oversized = oversized;
+    return row;
   }
 }
 
@@ -453,8 +479,10 @@ interface RawRecord {
   fields: string[];
   /** Fields in the record, kept or not. */
   count: number;
-  /** Positions of fields over maxCellBytes (kept as ''). */
+  /** Positions of fields over maxCellBytes (kept while the record's room for them lasts). */
   oversized: number[] | undefined;
+  /** Positions of oversized fields past that room (kept as ''). */
+  lost: number[] | undefined;
   /** Positions of quoted fields with text after the closing quote. */
   strayText: number[] | undefined;
 }
@@ -470,12 +498,13 @@ const AFTER_QUOTE = 4;
 /**
  * The record state machine. Fed text in pieces of any size, it appends complete records (blank
  * ones skipped) to `records`. A field that continues past a piece is carried as `partial`, built
- * from slices, and dropped once it passes maxCellBytes.
+ * from slices, and dropped once it passes both maxCellBytes and the room the record has left for
+ * oversized fields (maxKeptOversizedBytes a record).
  */
 class CsvTokenizer {
   readonly records: RawRecord[] = [];
-  /** Fields stored per record (the header's width once known); the rest are only counted. */
-  cap: number;
+  /** Fields stored per record (maxColumns); the rest are only counted. */
+  readonly cap: number;
   /** The physical line at the end of the text fed so far. */
   line = 1;
   endsWithCR = false;
@@ -492,15 +521,20 @@ class CsvTokenizer {
   private count = 0;
   private blank = true;
   private oversized: number[] | undefined;
+  private lost: number[] | undefined;
   private strayText: number[] | undefined;
+  /** UTF-8 bytes the record may still keep of fields over maxCellBytes. */
+  private room: number;
 
   constructor(
     readonly delimiter: Delimiter,
     private readonly maxCellBytes: number,
+    private readonly maxKeptBytes: number,
     cap: number,
   ) {
     this.code = delimiter.charCodeAt(0);
     this.cap = cap;
+    this.room = maxKeptBytes;
   }
 
   feed(text: string): void {
@@ -617,7 +651,9 @@ class CsvTokenizer {
   private append(text: string, start: number, end: number): void {
     if (this.overflow || end <= start) return;
     this.partial += text.slice(start, end);
-    if (this.partial.length > this.maxCellBytes) {
+    // A UTF-16 length over a bound means more UTF-8 bytes than that too.
+    const length = this.partial.length;
+    if (length > this.maxCellBytes && length > this.room) {
       this.overflow = true;
       this.partial = '';
     }
@@ -626,14 +662,14 @@ class CsvTokenizer {
   private endField(text: string, start: number, end: number): void {
     let value: string;
     if (this.overflow) {
-      value = this.tooLarge();
+      value = this.tooLarge(undefined);
     } else {
       value = this.partial.length === 0 ? text.slice(start, end) : this.partial + text.slice(start, end);
       this.partial = '';
       const max = this.maxCellBytes;
       const length = value.length;
       if (length * 3 > max && (length > max || Buffer.byteLength(value, 'utf8') > max)) {
-        value = this.tooLarge();
+        value = this.tooLarge(value);
       } else if (this.blank && length > 0 && !isWhitespace(value)) {
         this.blank = false;
       }
@@ -642,11 +678,20 @@ class CsvTokenizer {
     this.count++;
   }
 
-  private tooLarge(): string {
+  /** A field over maxCellBytes: kept while the record has room for it, else ''. */
+  private tooLarge(value: string | undefined): string {
     this.overflow = false;
     this.partial = '';
     this.blank = false;
     this.oversized = [...(this.oversized ?? []), this.count];
+    if (value !== undefined) {
+      const bytes = Buffer.byteLength(value, 'utf8');
+      if (bytes <= this.room) {
+        this.room -= bytes;
+        return value;
+      }
+    }
+    this.lost = [...(this.lost ?? []), this.count];
     return '';
   }
 
@@ -659,6 +704,7 @@ class CsvTokenizer {
         fields: this.fields,
         count: this.count,
         oversized: this.oversized,
+        lost: this.lost,
         strayText: this.strayText,
       });
       this.fields = [];
@@ -666,7 +712,9 @@ class CsvTokenizer {
     this.count = 0;
     this.blank = true;
     this.oversized = undefined;
+    this.lost = undefined;
     this.strayText = undefined;
+    this.room = this.maxKeptBytes;
   }
 }
 

@@ -1,3 +1,4 @@
+import { openCsv } from '../../../functions/adapters/csv/csv-reader.js';
 import { createCsvImport, startAnalysis } from '../../../functions/core/create-import.js';
 import { limits } from '../../../functions/core/limits.js';
 import type { RowInput, RowOutcome } from '../../../functions/core/types.js';
@@ -166,6 +167,24 @@ describe('analyzeImport (CSV through the SourceReader)', () => {
     '',
   ].join('\r\n');
 
+  /** Each row of a CSV text as the reader reads it, every cell in file order but the columns left out. */
+  async function rowsOf(text: string, leftOut: string[] = []): Promise<string[][]> {
+    const { header, rows } = await openCsv(
+      (async function* () {
+        yield new TextEncoder().encode(text);
+      })(),
+    );
+    const names = header.headers.filter((name) => !leftOut.includes(name));
+    const all: string[][] = [];
+    for await (const row of rows) {
+      all.push([
+        ...names.map((name) => row.cells[name] ?? row.oversized?.[name] ?? ''),
+        ...(row.extra ?? []),
+      ]);
+    }
+    return all;
+  }
+
   async function uploaded(csv: string, options = {}) {
     const deps = memoryDeps();
     const { item, upload } = await createCsvImport(deps, { tenantId: TENANT, workspace: 'w1', options });
@@ -226,6 +245,26 @@ describe('analyzeImport (CSV through the SourceReader)', () => {
     expect(errorFile.slice(1)).toEqual([
       ['not-an-email', 'Cid', '5', 'Red', expect.stringContaining('Email: ')],
     ]);
+  });
+
+  it('gives the original row back in the error file: a cell over the limit as it was, cells past the header after `errors`', async () => {
+    const big = `"${'b'.repeat(limits.maxCellBytes + 10)}"`;
+    const csv = `Email,Team\na@x.io,Red\nb@x.io,${big}\nc@x.io,Blue,extra,"more, quoted"\n`;
+    const { deps, item } = await uploaded(csv, { skip_invalid: true });
+
+    await deliverAll(deps);
+
+    const done = await readImport(deps, item.id);
+    expect(done.counters).toMatchObject({ created: 1, skipped: 2 });
+    const errorFile = deps.files.rows(done.files?.errors ?? '');
+    expect(errorFile).toEqual([
+      ['Email', 'Team', 'errors'],
+      ['b@x.io', 'b'.repeat(limits.maxCellBytes + 10), 'Team: Line 3: the cell is larger than 32768 bytes'],
+      ['c@x.io', 'Blue', 'Line 4 has 4 cells; the header has 2', 'extra', 'more, quoted'],
+    ]);
+    // Deleting the errors column gives back the rows of the file, as the service's reader reads them.
+    const errorText = deps.files.texts.get(done.files?.errors ?? '') ?? '';
+    expect(await rowsOf(errorText, ['errors'])).toEqual((await rowsOf(csv)).slice(1));
   });
 
   it('fails the import, naming the line, when the file cannot be read', async () => {

@@ -138,7 +138,7 @@ describe('openCsv', () => {
     }
   });
 
-  it('leaves out a quoted cell over the limit that spans many pieces, and reads on', async () => {
+  it('leaves a quoted cell over the limit that spans many pieces out of the cells, keeps it aside, and reads on', async () => {
     const big = `${'x'.repeat(40_000)}\n${'y'.repeat(40_000)}`;
     const text = `id,bio\n1,"${big}"\n2,short\n`;
 
@@ -150,14 +150,81 @@ describe('openCsv', () => {
         line: 2,
         cells: { id: '1' },
         errors: [
-          {
-            code: 'cell_too_large',
-            column: 'bio',
-            message: 'Line 2, column "bio": the cell is larger than 32768 bytes',
-          },
+          { code: 'cell_too_large', column: 'bio', message: 'Line 2: the cell is larger than 32768 bytes' },
         ],
+        oversized: { bio: big },
       },
       { row: 2, line: 4, cells: { id: '2', bio: 'short' }, errors: [] },
+    ]);
+  });
+
+  it("keeps a row's oversized cells up to maxKeptOversizedBytes in all, and says which one it could not keep", async () => {
+    const limits = { maxCellBytes: 4, maxKeptOversizedBytes: 20 };
+    const text = `a,b,c\n${'1'.repeat(12)},${'2'.repeat(8)},${'3'.repeat(6)}\n${'4'.repeat(20)},ok,${'é'.repeat(11)}\n`;
+
+    for (const size of [text.length, 5]) {
+      const { rows } = await read(pieces(encode(text), size), { limits });
+
+      expect(rows?.map(({ oversized, errors }) => ({ oversized, errors }))).toEqual([
+        {
+          // 12 + 8 bytes fill the row's 20; the third large cell does not fit.
+          oversized: { a: '1'.repeat(12), b: '2'.repeat(8) },
+          errors: [
+            { code: 'cell_too_large', column: 'a', message: 'Line 2: the cell is larger than 4 bytes' },
+            { code: 'cell_too_large', column: 'b', message: 'Line 2: the cell is larger than 4 bytes' },
+            {
+              code: 'cell_too_large',
+              column: 'c',
+              message:
+                "Line 2: the cell is larger than 4 bytes, too large even to keep for the error file (over 20 bytes with the row's other large cells), which leaves it empty",
+            },
+          ],
+        },
+        {
+          // Each row has its own room: 20 bytes again, and é is 2 bytes (22 in all: not kept).
+          oversized: { a: '4'.repeat(20) },
+          errors: [
+            { code: 'cell_too_large', column: 'a', message: 'Line 3: the cell is larger than 4 bytes' },
+            {
+              code: 'cell_too_large',
+              column: 'c',
+              message:
+                "Line 3: the cell is larger than 4 bytes, too large even to keep for the error file (over 20 bytes with the row's other large cells), which leaves it empty",
+            },
+          ],
+        },
+      ]);
+      expect(rows?.[1]?.cells).toEqual({ b: 'ok' });
+    }
+  });
+
+  it('keeps the cells past the header in extra, up to maxColumns cells a row, and says when it kept fewer', async () => {
+    const text = 'a,b\n1,2,3,4\n5,6,7,8,9,10\n11,12\n';
+
+    const { rows } = await read(pieces(encode(text), 3), { limits: { maxColumns: 5 } });
+
+    expect(rows).toEqual([
+      {
+        row: 1,
+        line: 2,
+        cells: { a: '1', b: '2' },
+        errors: [{ code: 'too_many_cells', message: 'Line 2 has 4 cells; the header has 2' }],
+        extra: ['3', '4'],
+      },
+      {
+        row: 2,
+        line: 3,
+        cells: { a: '5', b: '6' },
+        errors: [
+          {
+            code: 'too_many_cells',
+            message:
+              'Line 3 has 6 cells; the header has 2; only the first 5 are kept, so the error file cannot give the rest back',
+          },
+        ],
+        extra: ['7', '8', '9'],
+      },
+      { row: 3, line: 4, cells: { a: '11', b: '12' }, errors: [] },
     ]);
   });
 
