@@ -321,7 +321,7 @@ export const openApiDocument = {
     '/v1/imports/{id}/rows': {
       get: {
         summary:
-          'Row results, in row order, a page at a time; with preview=true, the review row by row (409 not_analyzed before it exists)',
+          'Row results, in row order, a page at a time (an import that failed on invalid rows: every row unprocessed, the invalid ones with their errors, as its results file); with preview=true, the review row by row (409 not_analyzed before it exists)',
         parameters: [idParameter, ...queryParameters(rowsQuerySchema)],
         responses: {
           '200': {

@@ -2,7 +2,7 @@ import { chunkOfRow, firstRowOfChunk } from './chunks.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { identityKey, normalizeIdentifier } from './identifiers.js';
 import type { ChunkStore, ImportStore, Page, PeopleStore } from './ports.js';
-import type { IdentifierKind, Import, Person, RowError, RowOutcome, RowResult } from './types.js';
+import type { ChunkRow, IdentifierKind, Import, Person, RowError, RowOutcome, RowResult } from './types.js';
 
 /** Reads of imports and people, scoped to a tenant: another tenant's ids are simply not found. */
 
@@ -12,13 +12,27 @@ export async function getImport(imports: ImportStore, tenantId: string, id: stri
   return item;
 }
 
+/**
+ * Row results in row order. An import that failed on its invalid rows (`invalid_rows`: nothing
+ * applied, so no row results) answers from its analyzed chunks what its results file says: every
+ * row `unprocessed`, the invalid ones with their errors.
+ */
 export async function listRowResults(
   imports: ImportStore,
+  chunks: ChunkStore,
   tenantId: string,
   id: string,
   query: { outcome?: RowOutcome; limit: number; cursor?: string },
 ): Promise<Page<RowResult>> {
-  await getImport(imports, tenantId, id);
+  const item = await getImport(imports, tenantId, id);
+  if (item.status === 'failed' && item.error?.code === 'invalid_rows') {
+    return chunkRowsPage(chunks, item, query, (row) => ({
+      row: row.row,
+      outcome: 'unprocessed',
+      person_id: null,
+      errors: row.errors,
+    }));
+  }
   return imports.listRows(tenantId, id, query);
 }
 
@@ -81,34 +95,50 @@ export async function previewRows(
       'not_analyzed',
     );
   }
+  return chunkRowsPage(chunks, item, query, (row) => {
+    const predicted: PreviewRow =
+      row.errors.length > 0
+        ? {
+            row: row.row,
+            outcome: item.options.skip_invalid ? 'skipped' : 'failed',
+            person_id: null,
+            errors: row.errors,
+          }
+        : {
+            row: row.row,
+            outcome: row.predicted?.outcome ?? 'unprocessed',
+            person_id: row.predicted?.person_id ?? null,
+            errors: row.predicted?.errors ?? [],
+          };
+    if (row.line !== undefined) predicted.line = row.line;
+    return predicted;
+  });
+}
+
+/**
+ * A page of an import's analyzed rows, each as `present` makes it, those of `query.outcome` only
+ * when given. The cursor is the next row number.
+ */
+async function chunkRowsPage<T extends { outcome: RowOutcome }>(
+  chunks: ChunkStore,
+  item: Import,
+  query: { outcome?: RowOutcome; limit: number; cursor?: string },
+  present: (row: ChunkRow) => T,
+): Promise<Page<T>> {
   let next = query.cursor === undefined ? 1 : Number(query.cursor);
   if (!Number.isInteger(next) || next < 1) {
     const message = 'cursor is not one this API returned; pass next_cursor back unchanged';
     throw new ValidationError(message, [{ pointer: 'cursor', message }], 'invalid_cursor');
   }
-  const items: PreviewRow[] = [];
+  const items: T[] = [];
   while (items.length < query.limit && next <= item.total_rows) {
     const chunk = chunkOfRow(next);
-    const rows = await chunks.read({ tenant_id: tenantId, import_id: id, chunk });
+    const rows = await chunks.read({ tenant_id: item.tenant_id, import_id: item.id, chunk });
     for (const row of rows) {
       if (row.row < next || items.length >= query.limit) continue;
       next = row.row + 1;
-      const predicted: PreviewRow =
-        row.errors.length > 0
-          ? {
-              row: row.row,
-              outcome: item.options.skip_invalid ? 'skipped' : 'failed',
-              person_id: null,
-              errors: row.errors,
-            }
-          : {
-              row: row.row,
-              outcome: row.predicted?.outcome ?? 'unprocessed',
-              person_id: row.predicted?.person_id ?? null,
-              errors: row.predicted?.errors ?? [],
-            };
-      if (row.line !== undefined) predicted.line = row.line;
-      if (query.outcome === undefined || predicted.outcome === query.outcome) items.push(predicted);
+      const presented = present(row);
+      if (query.outcome === undefined || presented.outcome === query.outcome) items.push(presented);
     }
     if (rows.length === 0) break;
     if (items.length < query.limit) next = Math.max(next, firstRowOfChunk(chunk + 1));

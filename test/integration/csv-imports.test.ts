@@ -270,6 +270,34 @@ describe('CSV imports', () => {
       'also@x.io,more,',
     ]);
     expect(await peopleOf(workspace)).toEqual([]);
+    // The rows endpoint answers the same rows as the results file, a page at a time.
+    const first = await call<{ rows: Body[]; next_cursor: string | null }>(
+      'GET',
+      `/v1/imports/${created.id}/rows?limit=2`,
+    );
+    const rest = await call<{ rows: Body[]; next_cursor: string | null }>(
+      'GET',
+      `/v1/imports/${created.id}/rows?limit=2&cursor=${first.body.next_cursor}`,
+    );
+    expect(first.status).toBe(200);
+    expect([...first.body.rows, ...rest.body.rows]).toEqual([
+      { row: 1, outcome: 'unprocessed', person_id: null, errors: [] },
+      {
+        row: 2,
+        outcome: 'unprocessed',
+        person_id: null,
+        errors: [{ code: 'invalid_email', field: 'email', message: "'bad' is not an email address" }],
+      },
+      { row: 3, outcome: 'unprocessed', person_id: null, errors: [] },
+    ]);
+    expect(rest.body.next_cursor).toBeNull();
+    const failedOnly = await call<{ rows: Body[] }>('GET', `/v1/imports/${created.id}/rows?outcome=failed`);
+    expect(failedOnly.body.rows).toEqual([]);
+    const badCursor = await call('GET', `/v1/imports/${created.id}/rows?cursor=nope`);
+    expect([badCursor.status, badCursor.body]).toEqual([
+      422,
+      { error: expect.objectContaining({ code: 'invalid_cursor' }) },
+    ]);
   });
 
   it('answers 409 no_result_files for an import that ended before it had rows', async () => {

@@ -129,7 +129,7 @@ function importRoutes(deps: NativeDeps): HttpRoute[] {
     const id = pathParam(event, 'id');
     if (preview)
       return json(200, presentPreview(await previewRows(deps.imports, deps.chunks, tenant.id, id, query)));
-    return json(200, presentRows(await listRowResults(deps.imports, tenant.id, id, query)));
+    return json(200, presentRows(await listRowResults(deps.imports, deps.chunks, tenant.id, id, query)));
   };
 
   const createAction: Handler = async (event, { tenant }) => {

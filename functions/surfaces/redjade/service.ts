@@ -51,7 +51,7 @@ async function actionProblems(deps: RedJadeDeps, item: Import | null): Promise<P
   if (item?.status === 'failed') return reviewProblems(deps, item);
   if (item?.status !== 'completed_with_errors') return [];
   const query = { outcome: 'failed' as const, limit: MAX_PARTICIPANT_ERRORS };
-  return (await listRowResults(deps.imports, item.tenant_id, item.id, query)).items;
+  return (await listRowResults(deps.imports, deps.chunks, item.tenant_id, item.id, query)).items;
 }
 
 async function showAction(deps: RedJadeDeps, tenantId: string, record: ParticipantImportActionRecord) {
