@@ -34,13 +34,34 @@ export const compileBody = <T>(schema: Schema): ValidateFunction<T> => bodies.co
 /** A validator of a query string: text coerced to the schema's types. */
 export const compileQuery = <T>(schema: Schema): ValidateFunction<T> => queries.compile<T>(schema);
 
-/** One problem per ajv error, with the JSON pointer of the offending value. */
+/** What a `not` keyword refused, in words: the values its `enum` or `const` lists (bodies keep the schema). */
+function notMessage(negated: unknown): string {
+  const schema = (negated ?? {}) as { enum?: unknown[]; const?: unknown };
+  if (Array.isArray(schema.enum)) {
+    return `must not be ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}: those values are reserved`;
+  }
+  if ('const' in schema) return `must not be ${JSON.stringify(schema.const)}`;
+  return 'is not allowed here';
+}
+
+/**
+ * One problem per ajv error, with the JSON pointer of the offending value (for a property name
+ * that fails `propertyNames`, the pointer of that property).
+ */
 export function problemsOf(errors: ErrorObject[]): ProblemDetail[] {
-  // An `if` failure only repeats what its then/else branch already reported.
+  // An `if` failure only repeats what its then/else branch already reported, and a `propertyNames`
+  // failure what its property name's own error says.
   return errors
-    .filter((error) => error.keyword !== 'if')
+    .filter((error) => error.keyword !== 'if' && error.keyword !== 'propertyNames')
     .map((error) => {
       const params = error.params as Record<string, unknown>;
+      if (error.propertyName !== undefined) {
+        const message = error.keyword === 'not' ? notMessage(error.schema) : (error.message ?? 'is invalid');
+        return { pointer: `${error.instancePath}/${error.propertyName}`, message: `name ${message}` };
+      }
+      if (error.keyword === 'not') {
+        return { pointer: error.instancePath || '/', message: notMessage(error.schema) };
+      }
       if (error.keyword === 'required') {
         return { pointer: `${error.instancePath}/${params.missingProperty}`, message: 'is required' };
       }

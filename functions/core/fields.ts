@@ -72,7 +72,7 @@ const shown = (raw: AttributeValue): string => {
 
 const invalid = (column: string, raw: AttributeValue, what: string): Coerced => ({
   ok: false,
-  error: { code: 'invalid_value', field: column, message: `Column '${column}': ${shown(raw)} ${what}` },
+  error: { code: 'invalid_value', field: column, message: `${shown(raw)} ${what}` },
 });
 
 const TRUE_WORDS = new Set(['true', 't', 'yes', 'y', '1']);

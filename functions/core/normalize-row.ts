@@ -1,7 +1,7 @@
 import { coerceValue, type Field, type FieldSpec, inferFieldType } from './fields.js';
 import { identityKey, normalizeIdentifier } from './identifiers.js';
 import { checkProfileValue, isProfileKey } from './profile.js';
-import { isReservedKey } from './reserved-keys.js';
+import { isReservedKey, RESERVED_KEYS } from './reserved-keys.js';
 import type { Attributes, AttributeValue, Identifier, ImportOptions, RowError, RowInput } from './types.js';
 
 const isBlank = (value: AttributeValue | undefined): boolean =>
@@ -58,7 +58,7 @@ export function normalizeRow(raw: RowInput, ctx: NormalizeContext): NormalizedRo
   for (const [key, value] of Object.entries(raw.profile)) {
     const column = label(`profile.${key}`);
     if (!isProfileKey(key)) {
-      errors.push({ code: 'unknown_field', field: column, message: `'${column}' is not a person field` });
+      errors.push({ code: 'unknown_field', field: column, message: 'is not a person field' });
       continue;
     }
     if (isBlank(value)) {
@@ -78,7 +78,7 @@ export function normalizeRow(raw: RowInput, ctx: NormalizeContext): NormalizedRo
       errors.push({
         code: 'invalid_field_name',
         field: column(),
-        message: `'${key}' cannot be a field name`,
+        message: `cannot be a field name (empty, or one of ${RESERVED_KEYS.join(', ')})`,
       });
       continue;
     }
@@ -92,7 +92,7 @@ export function normalizeRow(raw: RowInput, ctx: NormalizeContext): NormalizedRo
         errors.push({
           code: 'unknown_field',
           field: column(),
-          message: `Column '${column()}' is not a field of this workspace (create it, or allow create_missing_fields)`,
+          message: 'is not a field of this workspace (create it, or allow create_missing_fields)',
         });
         continue;
       }

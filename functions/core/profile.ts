@@ -44,7 +44,7 @@ export function checkProfileValue(
     error: {
       code: 'invalid_value',
       field: column,
-      message: `Column '${column}': ${JSON.stringify(value)} ${what}`,
+      message: `${JSON.stringify(value)} ${what}`,
     },
   });
   if (value === null) return { ok: true, value };

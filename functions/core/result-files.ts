@@ -1,9 +1,7 @@
 import { rowStubs } from './chunks.js';
 import type { ChunkStore, ImportStore, ResultFiles } from './ports.js';
-import type { Import, RowError, RowResult } from './types.js';
-
-const describe = (errors: RowError[]) =>
-  errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ');
+import { describeRowErrors as describe } from './row-messages.js';
+import type { Import, RowResult } from './types.js';
 
 /** Rows that belong in the error file: those that did not apply, with their errors. */
 const isError = (result: RowResult | undefined) =>

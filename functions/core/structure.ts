@@ -49,7 +49,7 @@ export function checkStructure(structure: Structure, headers: string[]): [string
   const problems: [string, string][] = [];
   const known = new Set(headers);
   for (const [column, role] of Object.entries(structure)) {
-    if (!known.has(column)) problems.push([column, `'${column}' is not a column of the file`]);
+    if (!known.has(column)) problems.push([column, 'is not a column of the file']);
     if (role.role === 'profile' && !isProfileKey(role.key))
       problems.push([column, `'${role.key}' is not a person field`]);
     if (role.role === 'identifier' && role.kind === 'account') {

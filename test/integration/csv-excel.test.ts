@@ -170,24 +170,24 @@ describe('CSV files from Excel', () => {
       [
         'DD/MM/YYYY',
         { 'one@example.com': '2024-01-03', 'two@example.com': '2024-01-03' },
-        { 3: "Column 'start': '12/31/2024' is not a date in DD/MM/YYYY" },
+        { 3: "'12/31/2024' is not a date in DD/MM/YYYY" },
       ],
       [
         'YYYY/MM/DD',
         {},
         {
-          1: "Column 'start': '03/01/2024' is not a date in YYYY/MM/DD",
-          2: "Column 'start': '3/1/2024' is not a date in YYYY/MM/DD",
-          3: "Column 'start': '12/31/2024' is not a date in YYYY/MM/DD",
+          1: "'03/01/2024' is not a date in YYYY/MM/DD",
+          2: "'3/1/2024' is not a date in YYYY/MM/DD",
+          3: "'12/31/2024' is not a date in YYYY/MM/DD",
         },
       ],
       [
         undefined,
         {},
         {
-          1: `Column 'start': '03/01/2024' ${iso}`,
-          2: `Column 'start': '3/1/2024' ${iso}`,
-          3: `Column 'start': '12/31/2024' ${iso}`,
+          1: `'03/01/2024' ${iso}`,
+          2: `'3/1/2024' ${iso}`,
+          3: `'12/31/2024' ${iso}`,
         },
       ],
     ];

@@ -1,4 +1,5 @@
-import type { Counters, Import, RowError, RowResult } from '../../core/types.js';
+import { describeRowError } from '../../core/row-messages.js';
+import type { Counters, Import, RowResult } from '../../core/types.js';
 import { FINAL_STATUSES } from '../../core/types.js';
 
 /** A persona import's progress as Learning Locker shows it: its stage, counts and row errors. */
@@ -43,12 +44,6 @@ export const resultOf = (counters: Counters) => ({
 /** Outcomes that put a row in `importErrors` (and in the error CSV). */
 export const ERROR_OUTCOMES = ['failed', 'skipped', 'conflict', 'unprocessed'] as const;
 
-const describeError = (error: RowError): string => {
-  if (error.code === 'missing_identifier') return 'No ifis';
-  if (error.field === undefined || error.message.includes(`'${error.field}'`)) return error.message;
-  return `${error.field}: ${error.message}`;
-};
-
 const UNPROCESSED = 'The row was not processed (the import was cancelled, or its part failed)';
 
 export interface ImportErrorEntry {
@@ -58,7 +53,8 @@ export interface ImportErrorEntry {
 
 /** One `importErrors` entry: the data row (1 is the first row after the header) and its errors. */
 export function importErrorOf(result: RowResult): ImportErrorEntry {
-  const rowErrors = result.errors.map(describeError);
+  // Worded as the error CSV's `errors` column words them (one string per error there is `; `-joined).
+  const rowErrors = result.errors.map(describeRowError);
   if (rowErrors.length === 0) rowErrors.push(result.outcome === 'unprocessed' ? UNPROCESSED : result.outcome);
   return { row: result.row, rowErrors };
 }

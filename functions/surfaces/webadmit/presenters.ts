@@ -60,10 +60,9 @@ function errorsOf(answer: BatchAnswer, result: RowResult): { errors: AnswerError
     if (FIELD_CODES.has(first.code))
       return { errors: { custom_field: messages.customField }, fate: 'refused' };
     if (first.code === 'invalid_value') {
-      const prefix = `Column '${first.field ?? ''}': `;
-      const reason = first.message.startsWith(prefix) ? first.message.slice(prefix.length) : first.message;
+      // The engine's message says what is wrong with the value; the field is named here.
       return {
-        errors: { update_error: `Custom field ${answer.custom_field_id}: ${reason}` },
+        errors: { update_error: `Custom field ${answer.custom_field_id}: ${first.message}` },
         fate: 'refused',
       };
     }

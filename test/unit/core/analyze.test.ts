@@ -295,7 +295,7 @@ describe('analyzeImport (CSV through the SourceReader)', () => {
 
     expect(await readImport(deps, item.id)).toMatchObject({
       status: 'failed',
-      error: { code: 'invalid_structure', message: expect.stringContaining("'Mail' is not a column") },
+      error: { code: 'invalid_structure', message: 'Mail: is not a column of the file' },
     });
   });
 });

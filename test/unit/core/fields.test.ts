@@ -70,11 +70,11 @@ describe('coerceValue', () => {
     ]);
     const hint = 'is not a boolean (true/false, yes/no, y/n, t/f or 1/0)';
     refuses('boolean', [
-      ['maybe', `Column 'col': 'maybe' ${hint}`],
-      ['2', `Column 'col': '2' ${hint}`],
-      ['on', `Column 'col': 'on' ${hint}`],
-      [2, `Column 'col': 2 ${hint}`],
-      [-1, `Column 'col': -1 ${hint}`],
+      ['maybe', `'maybe' ${hint}`],
+      ['2', `'2' ${hint}`],
+      ['on', `'on' ${hint}`],
+      [2, `2 ${hint}`],
+      [-1, `-1 ${hint}`],
     ]);
   });
 
@@ -91,18 +91,18 @@ describe('coerceValue', () => {
       ['007', 7],
     ]);
     refuses('number', [
-      ['abc', "Column 'col': 'abc' is not a number"],
-      ['NaN', "Column 'col': 'NaN' is not a number"],
-      ['Infinity', "Column 'col': 'Infinity' is not a number"],
-      ['12abc', "Column 'col': '12abc' is not a number"],
-      ['1,000', "Column 'col': '1,000' is not a number"],
-      ['1 000', "Column 'col': '1 000' is not a number"],
-      ['0x10', "Column 'col': '0x10' is not a number"],
-      ['1.', "Column 'col': '1.' is not a number"],
-      ['--1', "Column 'col': '--1' is not a number"],
-      ['1e400', "Column 'col': '1e400' is not a number (it is out of range)"],
-      [true, "Column 'col': true is not a number"],
-      [Number.NaN, "Column 'col': NaN is not a number"],
+      ['abc', "'abc' is not a number"],
+      ['NaN', "'NaN' is not a number"],
+      ['Infinity', "'Infinity' is not a number"],
+      ['12abc', "'12abc' is not a number"],
+      ['1,000', "'1,000' is not a number"],
+      ['1 000', "'1 000' is not a number"],
+      ['0x10', "'0x10' is not a number"],
+      ['1.', "'1.' is not a number"],
+      ['--1', "'--1' is not a number"],
+      ['1e400', "'1e400' is not a number (it is out of range)"],
+      [true, 'true is not a number'],
+      [Number.NaN, 'NaN is not a number'],
     ]);
   });
 
@@ -119,22 +119,22 @@ describe('coerceValue', () => {
     ]);
     const hint = 'is not a date (YYYY-MM-DD, or an ISO 8601 date-time)';
     refuses('date', [
-      ['2023-02-29', `Column 'col': '2023-02-29' ${hint}`],
-      ['1900-02-29', `Column 'col': '1900-02-29' ${hint}`],
-      ['2024-04-31', `Column 'col': '2024-04-31' ${hint}`],
-      ['2024-13-01', `Column 'col': '2024-13-01' ${hint}`],
-      ['2024-00-10', `Column 'col': '2024-00-10' ${hint}`],
-      ['0000-01-01', `Column 'col': '0000-01-01' ${hint}`],
-      ['2024-1-5', `Column 'col': '2024-1-5' ${hint}`],
-      ['03/04/2024', `Column 'col': '03/04/2024' ${hint}`],
-      ['20240304', `Column 'col': '20240304' ${hint}`],
-      ['2024-03-01T24:00:00Z', `Column 'col': '2024-03-01T24:00:00Z' ${hint}`],
-      ['2024-03-01T10:60Z', `Column 'col': '2024-03-01T10:60Z' ${hint}`],
-      ['2024-03-01T10:00+25:00', `Column 'col': '2024-03-01T10:00+25:00' ${hint}`],
-      ['2024-02-30T10:00:00Z', `Column 'col': '2024-02-30T10:00:00Z' ${hint}`],
-      ['yesterday', `Column 'col': 'yesterday' ${hint}`],
-      [1709251200000, `Column 'col': 1709251200000 ${hint}`],
-      [true, `Column 'col': true ${hint}`],
+      ['2023-02-29', `'2023-02-29' ${hint}`],
+      ['1900-02-29', `'1900-02-29' ${hint}`],
+      ['2024-04-31', `'2024-04-31' ${hint}`],
+      ['2024-13-01', `'2024-13-01' ${hint}`],
+      ['2024-00-10', `'2024-00-10' ${hint}`],
+      ['0000-01-01', `'0000-01-01' ${hint}`],
+      ['2024-1-5', `'2024-1-5' ${hint}`],
+      ['03/04/2024', `'03/04/2024' ${hint}`],
+      ['20240304', `'20240304' ${hint}`],
+      ['2024-03-01T24:00:00Z', `'2024-03-01T24:00:00Z' ${hint}`],
+      ['2024-03-01T10:60Z', `'2024-03-01T10:60Z' ${hint}`],
+      ['2024-03-01T10:00+25:00', `'2024-03-01T10:00+25:00' ${hint}`],
+      ['2024-02-30T10:00:00Z', `'2024-02-30T10:00:00Z' ${hint}`],
+      ['yesterday', `'yesterday' ${hint}`],
+      [1709251200000, `1709251200000 ${hint}`],
+      [true, `true ${hint}`],
     ]);
 
     it('keeps the date as written rather than moving it to UTC', () => {
@@ -187,7 +187,7 @@ describe('coerceValue', () => {
         error: {
           code: 'invalid_value',
           field: 'start',
-          message: `Column 'start': '${raw}' is not a date in ${format}`,
+          message: `'${raw}' is not a date in ${format}`,
         },
       });
     });
@@ -196,7 +196,7 @@ describe('coerceValue', () => {
       expect(date('2024-03-01T10:00Z', 'YYYY-MM-DD')).toEqual({ ok: true, value: '2024-03-01' });
       expect(date('03/01/2024', 'YYYY-MM-DD')).toMatchObject({
         error: {
-          message: "Column 'start': '03/01/2024' is not a date (YYYY-MM-DD, or an ISO 8601 date-time)",
+          message: "'03/01/2024' is not a date (YYYY-MM-DD, or an ISO 8601 date-time)",
         },
       });
     });
@@ -235,7 +235,7 @@ describe('coerceValue', () => {
           error: {
             code: 'invalid_value',
             field: 'score',
-            message: `Column 'score': '${raw}' is not a number with a decimal comma (like -12,5)`,
+            message: `'${raw}' is not a number with a decimal comma (like -12,5)`,
           },
         });
       }
@@ -247,7 +247,7 @@ describe('coerceValue', () => {
         error: {
           code: 'invalid_value',
           field: 'score',
-          message: `Column 'score': '1,5' is not a number (for a decimal comma, give "decimal_separator": ",")`,
+          message: `'1,5' is not a number (for a decimal comma, give "decimal_separator": ",")`,
         },
       });
     });
@@ -280,9 +280,9 @@ describe('coerceValue', () => {
     refuses(
       'select',
       [
-        ['Purple', "Column 'col': 'Purple' is not one of the options 'Red', 'Green', 'Blue'"],
-        ['Re', "Column 'col': 'Re' is not one of the options 'Red', 'Green', 'Blue'"],
-        [3, "Column 'col': 3 is not one of the options 'Red', 'Green', 'Blue'"],
+        ['Purple', "'Purple' is not one of the options 'Red', 'Green', 'Blue'"],
+        ['Re', "'Re' is not one of the options 'Red', 'Green', 'Blue'"],
+        [3, "3 is not one of the options 'Red', 'Green', 'Blue'"],
       ],
       options,
     );
@@ -316,7 +316,7 @@ describe('coerceValue', () => {
       error: {
         code: 'invalid_value',
         field: 'Age',
-        message: `Column 'Age': '${'x'.repeat(64)}…' is not a number`,
+        message: `'${'x'.repeat(64)}…' is not a number`,
       },
     });
   });

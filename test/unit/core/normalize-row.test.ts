@@ -59,7 +59,7 @@ describe('normalizeRow', () => {
       {
         code: 'invalid_value',
         field: 'Start',
-        message: "Column 'Start': '01/03/2024' is not a date in DD.MM.YYYY",
+        message: "'01/03/2024' is not a date in DD.MM.YYYY",
       },
     ]);
   });

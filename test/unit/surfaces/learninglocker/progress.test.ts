@@ -63,26 +63,25 @@ describe('Learning Locker model fields', () => {
     expect(resultOf(counters)).toEqual({ created: 3, merged: 5 });
   });
 
-  it('words row errors as Learning Locker does: "No ifis", and the column before the message', () => {
+  it('words row errors as the error CSV does: the column, then the message', () => {
     const result = { row: 4, outcome: 'skipped' as const, person_id: null };
-    expect(
-      importErrorOf({
-        ...result,
-        errors: [{ code: 'missing_identifier', message: 'Row has no identifier' }],
-      }),
-    ).toEqual({
+    const missing = {
+      code: 'missing_identifier',
+      message: 'Row has no identifier: give at least one of mbox',
+    };
+    expect(importErrorOf({ ...result, errors: [missing] })).toEqual({
       row: 4,
-      rowErrors: ['No ifis'],
+      rowErrors: ['Row has no identifier: give at least one of mbox'],
     });
     expect(
       importErrorOf({
         ...result,
         errors: [
           { code: 'invalid_mbox', field: 'Email', message: "'x' is not a mailto: address" },
-          { code: 'invalid_value', field: 'Age', message: "Column 'Age': 'x' is too long" },
+          { code: 'invalid_value', field: 'Age', message: "'x' is too long" },
         ],
       }).rowErrors,
-    ).toEqual(["Email: 'x' is not a mailto: address", "Column 'Age': 'x' is too long"]);
+    ).toEqual(["Email: 'x' is not a mailto: address", "Age: 'x' is too long"]);
     expect(importErrorOf({ ...result, outcome: 'unprocessed', errors: [] }).rowErrors).toEqual([
       expect.stringMatching(/not processed/),
     ]);

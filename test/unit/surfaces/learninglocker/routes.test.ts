@@ -209,7 +209,7 @@ describe('Learning Locker importErrors', () => {
     const errors = model.importErrors as { row: number; rowErrors: string[] }[];
     expect(errors).toHaveLength(1000);
     expect(errors.map((e) => e.row)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
-    expect(errors[0]?.rowErrors).toEqual(['No ifis']);
+    expect(errors[0]?.rowErrors).toEqual(['none']);
     expect(model.processedCount).toBe(1500);
     expect(model.importStage).toBe('STAGE_IMPORTED');
   });

@@ -174,7 +174,7 @@ describe('RedJade errors', () => {
           row: 3,
           errors: [
             { code: 'invalid_email', field: 'email', message: "'x' is not an email address" },
-            { code: 'invalid_value', field: 'Age', message: "Column 'Age': 'abc' is not a number" },
+            { code: 'invalid_value', field: 'Age', message: "'abc' is not a number" },
             { code: 'invalid_value', field: 'Age', message: 'second' },
           ],
         },
@@ -184,7 +184,7 @@ describe('RedJade errors', () => {
         index: 2,
         errors: {
           email: ["'x' is not an email address"],
-          'demographics/Age': ["Column 'Age': 'abc' is not a number", 'second'],
+          'demographics/Age': ["'abc' is not a number", 'second'],
         },
       },
     ]);

@@ -110,7 +110,7 @@ describe('resultOf', () => {
         {
           code: 'invalid_value',
           field: 'citizen',
-          message: "Column 'citizen': 'maybe' is not a boolean (true/false, yes/no, y/n, t/f or 1/0)",
+          message: "'maybe' is not a boolean (true/false, yes/no, y/n, t/f or 1/0)",
         },
       ]),
       done,
