@@ -132,6 +132,48 @@ describe('readBulkItem', () => {
     expect(overwritten.expected).toBeUndefined();
   });
 
+  it("reads overwrite from the item's attributes only, as docs/compat.md places it", () => {
+    const bare = { type: 'people', id: PERSON_ID, attributes: { first_name: 'Maryanna' } };
+    const withAttributes = (attributes: Record<string, unknown>) => ({
+      ...bare,
+      attributes: { ...bare.attributes, ...attributes },
+    });
+
+    // Beside attributes, not in them: not read, so updated_in_db_at is still required.
+    expect(codes(readBulkItem('PUT', { ...bare, overwrite: true }, 0))).toEqual([
+      ['400', 'updated_in_db_at_required', '/data/attributes/updated_in_db_at'],
+    ]);
+    // The text "true" counts; with it, even a malformed updated_in_db_at is not read.
+    expect(
+      readBulkItem('PUT', withAttributes({ overwrite: 'true', updated_in_db_at: 'soon' }), 0),
+    ).toMatchObject({ errors: [], profile: { first_name: 'Maryanna' } });
+    expect(codes(readBulkItem('PUT', withAttributes({ overwrite: 'false' }), 0))).toEqual([
+      ['400', 'updated_in_db_at_required', '/data/attributes/updated_in_db_at'],
+    ]);
+    expect(codes(readBulkItem('PUT', withAttributes({ overwrite: 1 }), 0))).toEqual([
+      ['400', 'invalid_value', '/data/attributes/overwrite'],
+    ]);
+    // DELETE: a stale time with overwrite is not checked (no expected time goes to the engine).
+    const deleted = readBulkItem(
+      'DELETE',
+      { ...bare, attributes: { overwrite: true, updated_in_db_at: '2022-01-12T17:18:13Z' } },
+      0,
+    );
+    expect(deleted.errors).toEqual([]);
+    expect(deleted.expected).toBeUndefined();
+    // POST: ignored, never an attribute of the person.
+    const posted = readBulkItem(
+      'POST',
+      {
+        ...withAttributes({ overwrite: 'maybe' }),
+        relationships: { contacts: { data: [{ type: 'contacts', id: PERSON_ID }] } },
+      },
+      0,
+    );
+    expect(posted.errors).toEqual([]);
+    expect(posted.profile).toEqual({ first_name: 'Maryanna' });
+  });
+
   it('turns the PUT updated_in_db_at into the last millisecond of its second', () => {
     const item = readBulkItem(
       'PUT',
