@@ -113,7 +113,24 @@ describe('Native JSON imports', () => {
       error: { code: 'invalid_rows', rows: [1, 2] },
       review: expect.objectContaining({ invalid: 2, created: 1 }),
     });
-    expect(rows).toEqual([]);
+    // Nothing was applied: every row is unprocessed, the invalid ones with their errors (as results.csv).
+    expect(rows).toEqual([
+      {
+        row: 1,
+        outcome: 'unprocessed',
+        person_id: null,
+        errors: [
+          { code: 'invalid_email', field: 'email', message: "'not-an-email' is not an email address" },
+        ],
+      },
+      {
+        row: 2,
+        outcome: 'unprocessed',
+        person_id: null,
+        errors: [expect.objectContaining({ code: 'missing_identifier', field: null })],
+      },
+      { row: 3, outcome: 'unprocessed', person_id: null, errors: [] },
+    ]);
     expect(people.body.people).toEqual([]);
   });
 
