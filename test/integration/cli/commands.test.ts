@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
 import { freshWorkspace, peopleOf } from '../../helpers/http-client.js';
 import { intake } from './run-cli.js';
 
@@ -25,6 +26,8 @@ async function importWithErrors(): Promise<{ workspace: string; id: string }> {
 }
 
 describe('intake commands on imports and people', () => {
+  jest.setTimeout(300_000);
+
   let workspace: string;
   let id: string;
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
 import { call, freshWorkspace, peopleOf } from '../../helpers/http-client.js';
 import { intake } from './run-cli.js';
 
@@ -27,6 +28,8 @@ const importsIn = async (workspace: string) =>
   (await call<{ imports: ImportDoc[] }>('GET', `/v1/imports?workspace=${workspace}`)).body.imports;
 
 describe('intake import', () => {
+  jest.setTimeout(300_000);
+
   it('imports a CSV and exits 0 when it completes, printing the import as JSON', async () => {
     const workspace = freshWorkspace('cli-ok');
     const file = csv(
