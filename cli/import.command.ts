@@ -32,7 +32,7 @@ export function registerImport(program: Command, run: ReturnType<typeof runner>)
     .option('-w, --workspace <workspace>', 'the workspace to import into (default: INTAKE_WORKSPACE)')
     .option('--dry-run', 'stop after the review: nothing is written (apply it later with `intake process`)')
     .option('--structure <file>', 'a JSON file mapping each column to a role (README, "CSV imports")')
-    .option('-o, --option <key=value>', 'an import option, repeatable (e.g. skip_invalid=true)', collect, [])
+    .option('--option <key=value>', 'an import option, repeatable (e.g. skip_invalid=true)', collect, [])
     .option('-y, --yes', 'process without asking for confirmation')
     .action(run(importCsv));
 }
