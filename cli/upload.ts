@@ -20,7 +20,7 @@ export interface UploadedPart {
 const PARALLEL_PARTS = 4;
 
 /**
- * Sends the file where the ticket says, reading one part at a time (never the whole file for a
+ * Sends the file where the ticket says, reading each part as it is sent (never the whole file for a
  * large one); answers the parts and their ETags, which the analyze action needs to assemble them.
  */
 export async function uploadFile(
