@@ -117,6 +117,25 @@ module.exports = {
       to: { path: '^functions/', pathNot: '^functions/resources\\.ts$' },
     },
     {
+      name: 'cli-uses-only-the-public-api',
+      severity: 'error',
+      comment:
+        'The command line (cli/) is a client of the public HTTP API, as any user could write: it imports ' +
+        'none of the service (functions/), the local runtime, the infrastructure, the scripts or the ' +
+        'tests; of schemas/ only the request schemas (*.schema.ts), which describe the API it calls.',
+      from: { path: '^cli/' },
+      to: { path: ['^(functions|local|lib|bench|test)/', '^bin/', '^schemas/(?!.*\\.schema\\.ts$)'] },
+    },
+    {
+      name: 'only-the-cli-shim-imports-the-cli',
+      severity: 'error',
+      comment:
+        'Nothing of the service, the runtime or the infrastructure depends on the command line; its ' +
+        'entry point bin/intake.mjs and the tests are its only importers.',
+      from: { path: '^(functions|local|lib|bench|schemas)/' },
+      to: { path: '^cli/' },
+    },
+    {
       name: 'resources-are-plain-data',
       severity: 'error',
       comment:

@@ -5,7 +5,7 @@ import { contactCreateSchema } from '../functions/surfaces/mpdx/schema.js';
 import { webadmitProgramSchema } from '../functions/surfaces/webadmit/schema.js';
 import { fieldCreateSchema } from './field-create.schema.js';
 import { actionCreateSchema, importCreateSchema, workspaceSchema } from './import-create.schema.js';
-import { peopleQuerySchema, rowsQuerySchema } from './queries.schema.js';
+import { importsQuerySchema, peopleQuerySchema, rowsQuerySchema } from './queries.schema.js';
 
 /**
  * The native API's OpenAPI 3.1 document, built from the same JSON Schemas that validate requests.
@@ -310,6 +310,23 @@ export const openApiDocument = {
           ...errors(400, 401, 422),
         },
       }),
+      get: {
+        summary: "A workspace's imports, newest first, a page at a time",
+        parameters: queryParameters(importsQuerySchema),
+        responses: {
+          '200': {
+            description: 'A page of imports',
+            content: json({
+              type: 'object',
+              properties: {
+                imports: { type: 'array', items: importSchema },
+                next_cursor: { type: ['string', 'null'] },
+              },
+            }),
+          },
+          ...errors(401, 422),
+        },
+      },
     },
     '/v1/imports/{id}': {
       get: {

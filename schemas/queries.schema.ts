@@ -19,6 +19,17 @@ export const rowsQuerySchema = {
   },
 } as const;
 
+/** `GET /v1/imports` query string: a workspace's imports, newest first */
+export const importsQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['workspace', 'limit'],
+  properties: {
+    workspace: workspaceSchema,
+    ...page,
+  },
+} as const;
+
 /** `GET /v1/people` query string */
 export const peopleQuerySchema = {
   type: 'object',

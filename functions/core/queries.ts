@@ -12,6 +12,15 @@ export async function getImport(imports: ImportStore, tenantId: string, id: stri
   return item;
 }
 
+/** A workspace's imports, newest first, a page at a time. */
+export async function listImports(
+  imports: ImportStore,
+  tenantId: string,
+  query: { workspace: string; limit: number; cursor?: string },
+): Promise<Page<Import>> {
+  return imports.listByWorkspace(tenantId, query.workspace, query.limit, query.cursor);
+}
+
 /**
  * Row results in row order. An import that failed on its invalid rows (`invalid_rows`: nothing
  * applied, so no row results) answers from its analyzed chunks what its results file says: every

@@ -22,7 +22,14 @@ import {
 import { canonicalEncoding } from '../../core/encodings.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import type { PeopleStore, ResultFiles } from '../../core/ports.js';
-import { findPeople, getImport, getPerson, listRowResults, previewRows } from '../../core/queries.js';
+import {
+  findPeople,
+  getImport,
+  getPerson,
+  listImports,
+  listRowResults,
+  previewRows,
+} from '../../core/queries.js';
 import { structureShapeProblems } from '../../core/structure.js';
 import { FINAL_STATUSES, type Structure } from '../../core/types.js';
 import { type FieldDeps, fieldRoutes } from './fields.routes.js';
@@ -30,6 +37,7 @@ import { recordToInput } from './mapping.js';
 import {
   presentAction,
   presentImport,
+  presentImports,
   presentPeople,
   presentPerson,
   presentPreview,
@@ -124,6 +132,11 @@ function importRoutes(deps: NativeDeps): HttpRoute[] {
   const showImport: Handler = async (event, { tenant }) =>
     json(200, presentImport(await getImport(deps.imports, tenant.id, pathParam(event, 'id'))));
 
+  const listWorkspaceImports: Handler = async (event, { tenant }) => {
+    const query = validate(validators.importsQuery, queryOf(event), 'query string');
+    return json(200, presentImports(await listImports(deps.imports, tenant.id, query)));
+  };
+
   const listRows: Handler = async (event, { tenant }) => {
     const { preview, ...query } = validate(validators.rowsQuery, queryOf(event), 'query string');
     const id = pathParam(event, 'id');
@@ -189,6 +202,7 @@ function importRoutes(deps: NativeDeps): HttpRoute[] {
 
   return [
     { method: 'POST', path: '/v1/imports', handler: createImport },
+    { method: 'GET', path: '/v1/imports', handler: listWorkspaceImports },
     { method: 'GET', path: '/v1/imports/{id}', handler: showImport },
     { method: 'GET', path: '/v1/imports/{id}/rows', handler: listRows },
     { method: 'PUT', path: '/v1/imports/{id}/file', handler: uploadCsv },

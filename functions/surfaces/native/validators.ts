@@ -1,7 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { fieldCreateSchema, fieldsPathSchema } from '../../../schemas/field-create.schema.js';
 import { actionCreateSchema, importCreateSchema } from '../../../schemas/import-create.schema.js';
-import { peopleQuerySchema, rowsQuerySchema } from '../../../schemas/queries.schema.js';
+import { importsQuerySchema, peopleQuerySchema, rowsQuerySchema } from '../../../schemas/queries.schema.js';
 import { compileBody, compileQuery } from '../../api/validation.js';
 
 /** The native API's requests, typed by and validated against the schemas in schemas/. */
@@ -9,6 +9,7 @@ import { compileBody, compileQuery } from '../../api/validation.js';
 export type ImportCreateBody = FromSchema<typeof importCreateSchema>;
 export type ActionCreateBody = FromSchema<typeof actionCreateSchema>;
 export type RowsQuery = FromSchema<typeof rowsQuerySchema>;
+export type ImportsQuery = FromSchema<typeof importsQuerySchema>;
 export type PeopleQuery = FromSchema<typeof peopleQuerySchema>;
 export type FieldCreateBody = FromSchema<typeof fieldCreateSchema>;
 type FieldsPath = FromSchema<typeof fieldsPathSchema>;
@@ -17,6 +18,7 @@ export const validators = {
   importCreate: compileBody<ImportCreateBody>(importCreateSchema),
   actionCreate: compileBody<ActionCreateBody>(actionCreateSchema),
   rowsQuery: compileQuery<RowsQuery>(rowsQuerySchema),
+  importsQuery: compileQuery<ImportsQuery>(importsQuerySchema),
   peopleQuery: compileQuery<PeopleQuery>(peopleQuerySchema),
   fieldCreate: compileBody<FieldCreateBody>(fieldCreateSchema),
   // A path parameter is text already, and the workspace schema takes text: nothing to coerce.

@@ -184,14 +184,27 @@ export class MemoryImportStore implements ImportStore {
     return { items, cursor: memoryCursors.encode(after) };
   }
 
-  /** Newest first. */
-  async listByWorkspace(tenantId: string, workspace: string, limit: number): Promise<Import[]> {
+  /** Newest first, as the adapter's index read backwards answers. */
+  async listByWorkspace(
+    tenantId: string,
+    workspace: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<Import>> {
+    const before = memoryCursors.decode(cursor);
     const sorted = byKey(
       [...this.imports.values()]
         .filter((item) => item.tenant_id === tenantId && item.workspace === workspace)
         .map((item) => ({ key: item.workspace_sort, item })),
-    ).reverse();
-    return sorted.slice(0, limit).map(({ item }) => pick<Import>(item, IMPORT_FIELDS));
+    )
+      .reverse()
+      .filter(({ key }) => before === undefined || key < before);
+    const items = sorted.slice(0, limit);
+    const last = items.length === limit ? items[items.length - 1]?.key : undefined;
+    return {
+      items: items.map(({ item }) => pick<Import>(item, IMPORT_FIELDS)),
+      cursor: memoryCursors.encode(last),
+    };
   }
 
   private actionsOf(tenantId: string, importId: string) {

@@ -1,4 +1,5 @@
 import { newImport } from '../../../../functions/core/create-import.js';
+import { ValidationError } from '../../../../functions/core/errors.js';
 import { type Action, emptyCounters, type WorkMessage } from '../../../../functions/core/types.js';
 import { sequentialIds } from '../../../helpers/in-memory/fixed-clock.js';
 import { MemoryImportStore } from '../../../helpers/in-memory/memory-import.store.js';
@@ -127,5 +128,30 @@ describe('MemoryImportStore', () => {
       cursor: null,
     });
     await expect(imports.rowResults('t1', item.id, 3, 1)).rejects.toThrow('BETWEEN');
+  });
+});
+
+describe('MemoryImportStore.listByWorkspace', () => {
+  it("pages a workspace's imports newest first, as the adapter's index read backwards does", async () => {
+    const imports = new MemoryImportStore(new RowResultTable());
+    const ids = sequentialIds('imp');
+    const at = (minute: number, workspace = 'w1', tenantId = 't1') =>
+      newImport(
+        { clock: { now: () => `2024-05-01T12:0${minute}:00.000Z` }, ids },
+        { tenantId, workspace },
+        'json',
+      );
+    const made = [at(1), at(3), at(2), at(4, 'w2'), at(5, 'w1', 't2')];
+    for (const item of made) await imports.create(item);
+
+    const first = await imports.listByWorkspace('t1', 'w1', 2);
+    const second = await imports.listByWorkspace('t1', 'w1', 2, first.cursor ?? undefined);
+
+    expect(first.items.map((i) => i.created_at.slice(14, 16))).toEqual(['03', '02']);
+    expect(second.items.map((i) => i.id)).toEqual([made[0]?.id]);
+    expect(second.cursor).toBeNull();
+    await expect(imports.listByWorkspace('t1', 'w1', 2, 'not-a-cursor')).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 });
