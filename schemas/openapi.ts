@@ -6,6 +6,7 @@ import { webadmitProgramSchema } from '../functions/surfaces/webadmit/schema.js'
 import { fieldCreateSchema } from './field-create.schema.js';
 import { actionCreateSchema, importCreateSchema, workspaceSchema } from './import-create.schema.js';
 import { peopleQuerySchema, rowsQuerySchema } from './queries.schema.js';
+import { eventWebhooks, webhookPaths } from './webhook.openapi.js';
 
 /**
  * The native API's OpenAPI 3.1 document, built from the same JSON Schemas that validate requests.
@@ -294,6 +295,7 @@ export const openApiDocument = {
     },
   },
   paths: {
+    ...webhookPaths({ json, errors, idempotent }),
     '/health': {
       get: { security: [], summary: 'Readiness', responses: { '200': { description: 'Ready' } } },
     },
@@ -496,4 +498,5 @@ export const openApiDocument = {
       }),
     },
   },
+  webhooks: eventWebhooks(json),
 } as const;

@@ -25,6 +25,7 @@ import type { PeopleStore, ResultFiles } from '../../core/ports.js';
 import { findPeople, getImport, getPerson, listRowResults, previewRows } from '../../core/queries.js';
 import { structureShapeProblems } from '../../core/structure.js';
 import { FINAL_STATUSES, type Structure } from '../../core/types.js';
+import type { WebhookDeps } from '../../core/webhooks.js';
 import { type FieldDeps, fieldRoutes } from './fields.routes.js';
 import { recordToInput } from './mapping.js';
 import {
@@ -36,8 +37,9 @@ import {
   presentRows,
 } from './presenters.js';
 import { validators } from './validators.js';
+import { webhookRoutes } from './webhooks.routes.js';
 
-export interface NativeDeps extends CreateImportDeps, ActionDeps, FieldDeps {
+export interface NativeDeps extends CreateImportDeps, ActionDeps, FieldDeps, WebhookDeps {
   people: PeopleStore;
   files: ResultFiles;
 }
@@ -47,7 +49,11 @@ export interface NativeDeps extends CreateImportDeps, ActionDeps, FieldDeps {
  * present the result. Its error format is the default one, for every path no other surface claims.
  */
 export function nativeSurface(deps: NativeDeps): Surface {
-  return { name: 'native', routes: [...importRoutes(deps), ...fieldRoutes(deps)], errors: nativeErrorFormat };
+  return {
+    name: 'native',
+    routes: [...importRoutes(deps), ...fieldRoutes(deps), ...webhookRoutes(deps)],
+    errors: nativeErrorFormat,
+  };
 }
 
 /** Imports, their rows, files and actions; people. */
