@@ -5,8 +5,8 @@ import { processChunk } from '../../../functions/core/process-chunk.js';
 import { deliverAll } from '../../helpers/in-memory/deliver.js';
 import { sequentialIds } from '../../helpers/in-memory/fixed-clock.js';
 import { byEmail, readImport, runJsonImport, TENANT } from '../../helpers/in-memory/import-runs.js';
-import { MemoryEventPublisher } from '../../helpers/in-memory/memory-event.publisher.js';
 import { memoryDeps } from '../../helpers/in-memory/memory-deps.js';
+import { MemoryEventPublisher } from '../../helpers/in-memory/memory-event.publisher.js';
 
 /** The import store that publishes an event for each winning status move, over the in-memory ports. */
 function eventingDeps() {
@@ -20,7 +20,10 @@ describe('Import events', () => {
   it('announces an import from creation to completion, then the end of its process action', async () => {
     const { deps, publisher } = eventingDeps();
 
-    const item = await runJsonImport(deps, 'w1', [byEmail('ada@x.io', { first_name: 'Ada' }), byEmail('bo@x.io')]);
+    const item = await runJsonImport(deps, 'w1', [
+      byEmail('ada@x.io', { first_name: 'Ada' }),
+      byEmail('bo@x.io'),
+    ]);
 
     expect(item.status).toBe('completed');
     expect(publisher.typesOf(item.id)).toEqual([
@@ -40,13 +43,19 @@ describe('Import events', () => {
       links: { import: `/v1/imports/${item.id}` },
     });
     const ended = publisher.events.find((event) => event.type === 'action.completed');
-    expect(ended?.data.action).toMatchObject({ type: 'process', status: 'completed', counters: { created: 2 } });
+    expect(ended?.data.action).toMatchObject({
+      type: 'process',
+      status: 'completed',
+      counters: { created: 2 },
+    });
   });
 
   it('carries no row contents: no identifier, name or attribute value appears in any event', async () => {
     const { deps, publisher } = eventingDeps();
 
-    await runJsonImport(deps, 'w1', [byEmail('secret.person@x.io', { first_name: 'Zebulon' }, { shirt: 'XXL' })]);
+    await runJsonImport(deps, 'w1', [
+      byEmail('secret.person@x.io', { first_name: 'Zebulon' }, { shirt: 'XXL' }),
+    ]);
 
     const text = JSON.stringify(publisher.events);
     expect(publisher.events.length).toBeGreaterThan(0);
@@ -74,7 +83,12 @@ describe('Import events', () => {
 
     await requestAction(deps, TENANT, ready.id, 'cancel');
 
-    expect(publisher.typesOf(ready.id)).toEqual(['import.created', 'import.ready', 'import.cancelled', 'action.completed']);
+    expect(publisher.typesOf(ready.id)).toEqual([
+      'import.created',
+      'import.ready',
+      'import.cancelled',
+      'action.completed',
+    ]);
     expect(publisher.events.at(-1)?.data.action).toMatchObject({ type: 'cancel', status: 'completed' });
   });
 
@@ -93,7 +107,9 @@ describe('Import events', () => {
   it('announces invalid rows as failed, with the error code and not its message', async () => {
     const { deps, publisher } = eventingDeps();
 
-    const item = await runJsonImport(deps, 'w1', [{ identifiers: [{ kind: 'email', value: 'not-an-email' }], profile: {}, attributes: {} }]);
+    const item = await runJsonImport(deps, 'w1', [
+      { identifiers: [{ kind: 'email', value: 'not-an-email' }], profile: {}, attributes: {} },
+    ]);
 
     expect(item.status).toBe('failed');
     const failed = publisher.events.find((event) => event.type === 'import.failed');
