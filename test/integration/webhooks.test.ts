@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -208,6 +209,45 @@ describe('Webhooks', () => {
       .map((e) => e.type);
     expect(types.filter((type) => type === 'import.completed')).toHaveLength(1);
     expect(types.filter((type) => type === 'action.completed')).toHaveLength(1);
+  });
+
+  it('announces imports of a compatible surface (MPDX bulk, applied in the request) with the same events', async () => {
+    const hook = await subscribe('/mpdx', ['import.completed']);
+    subscriptions.push(hook.id);
+    const contact = await call('POST', '/v1/contacts', {
+      body: { workspace: freshWorkspace('mpdx'), name: 'Household' },
+    });
+    const person = randomUUID();
+
+    const reply = await call('POST', '/api/v2/contacts/people/bulk', {
+      headers: { 'content-type': 'application/vnd.api+json' },
+      body: {
+        data: [
+          {
+            data: {
+              type: 'people',
+              id: person,
+              attributes: { first_name: 'Mo' },
+              relationships: { contacts: { data: [{ type: 'contacts', id: contact.body.id }] } },
+            },
+          },
+        ],
+      },
+    });
+    expect(reply.status).toBe(200);
+
+    const event = await until(
+      'the MPDX import.completed',
+      () => received.find((r) => r.path === '/mpdx' && r.event.data.surface === 'mpdx')?.event,
+    );
+    expect(event).toMatchObject({
+      type: 'import.completed',
+      data: { status: 'completed', counters: { created: 1 } },
+    });
+    const types = sinkEvents()
+      .filter((e) => e.data.import_id === event.data.import_id)
+      .map((e) => e.type);
+    expect(types).toEqual(['import.created', 'import.completed', 'action.completed']);
   });
 
   it("hides a tenant's subscriptions and deliveries from another tenant (404)", async () => {
