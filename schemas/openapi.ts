@@ -3,6 +3,7 @@ import { limits } from '../functions/core/limits.js';
 import { IMPORT_STATUSES, REVIEW_KEYS, ROW_OUTCOMES } from '../functions/core/types.js';
 import { contactCreateSchema } from '../functions/surfaces/mpdx/schema.js';
 import { webadmitProgramSchema } from '../functions/surfaces/webadmit/schema.js';
+import { eventSchema } from './event.schema.js';
 import { fieldCreateSchema } from './field-create.schema.js';
 import { actionCreateSchema, importCreateSchema, workspaceSchema } from './import-create.schema.js';
 import { peopleQuerySchema, rowsQuerySchema } from './queries.schema.js';
@@ -284,6 +285,7 @@ export const openApiDocument = {
   },
   security: [{ apiKey: [] }, { bearer: [] }, { basic: [] }],
   components: {
+    schemas: { Event: eventSchema },
     securitySchemes: {
       apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
       bearer: { type: 'http', scheme: 'bearer' },
@@ -295,7 +297,6 @@ export const openApiDocument = {
     },
   },
   paths: {
-    ...webhookPaths({ json, errors, idempotent }),
     '/health': {
       get: { security: [], summary: 'Readiness', responses: { '200': { description: 'Ready' } } },
     },
@@ -497,6 +498,7 @@ export const openApiDocument = {
         },
       }),
     },
+    ...webhookPaths({ json, errors, idempotent }),
   },
   webhooks: eventWebhooks(json),
 } as const;

@@ -1,5 +1,4 @@
 import { EVENT_TYPES } from '../functions/core/events.js';
-import { eventSchema } from './event.schema.js';
 import { deliveriesQuerySchema, webhookCreateSchema, webhookUpdateSchema } from './webhook.schema.js';
 
 /**
@@ -201,7 +200,8 @@ export function webhookPaths({ json, errors, idempotent }: Helpers) {
 
 /**
  * The events, as OpenAPI 3.1 `webhooks`: what Intake POSTs to a subscription's URL (and puts on
- * the EventBridge bus as `detail`), signed with the Standard Webhooks headers.
+ * the EventBridge bus as `detail`), signed with the Standard Webhooks headers. Each refers to the
+ * one event schema, `components.schemas.Event` (schemas/event.schema.ts).
  */
 export function eventWebhooks(json: Helpers['json']) {
   const signed = [
@@ -237,7 +237,9 @@ export function eventWebhooks(json: Helpers['json']) {
           parameters: signed,
           requestBody: {
             required: true,
-            content: json({ allOf: [eventSchema, { properties: { type: { const: type } } }] }),
+            content: json({
+              allOf: [{ $ref: '#/components/schemas/Event' }, { properties: { type: { const: type } } }],
+            }),
           },
           responses: {
             '2XX': { description: 'Delivered; anything else (or no answer in 10 s) is retried' },
