@@ -7,6 +7,9 @@ import { type Runtime, startRuntime } from '../local/runtime.js';
 // This machine may run Node 20 (package.json engines) while Lambda runs 22: the SDK's notice about it is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// Webhooks to http://127.0.0.1 receivers on this machine (never allowed in AWS): README, "Webhooks and events".
+process.env.INTAKE_WEBHOOKS_ALLOW_LOOPBACK ??= '1';
+
 const port = Number(process.env.PORT ?? 3000);
 /** `INTAKE_VISIBILITY_TIMEOUTS=process=4,analyze=60`: shorter visibility timeouts for tests of redelivery. */
 const visibility = Object.fromEntries(

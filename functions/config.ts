@@ -1,4 +1,5 @@
-import { bucket, queues, tables } from './resources.js';
+import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './core/webhook-retry.js';
+import { bucket, eventBus, queues, tables } from './resources.js';
 
 /** Every environment variable the functions read, checked once at cold start. */
 export interface Config {
@@ -11,6 +12,23 @@ export interface Config {
   s3ForcePathStyle: boolean;
   /** Benchmarks: sum the DynamoDB capacity every call consumes. */
   measureCapacity: boolean;
+  webhookQueueUrl: string;
+  /** Where events go: the stack's EventBridge bus, or (local runtime) a file plus the webhook queue. */
+  events: { bus: string } | { file: string };
+  /** Local runtime only: webhooks may use http:// and loopback addresses (INTAKE_WEBHOOKS_ALLOW_LOOPBACK=1). */
+  webhooksAllowLoopback: boolean;
+  /** Seconds before each webhook retry (INTAKE_WEBHOOK_RETRY_SCHEDULE, e.g. `1,1` in tests). */
+  webhookRetrySchedule: readonly number[];
+}
+
+function eventsOf(env: NodeJS.ProcessEnv): Config['events'] {
+  const bus = env[eventBus.env];
+  if (bus) return { bus };
+  const file = env.INTAKE_EVENTS_FILE;
+  if (file) return { file };
+  throw new Error(
+    `Environment variable ${eventBus.env} is required but not set (the local runtime sets INTAKE_EVENTS_FILE instead)`,
+  );
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -30,5 +48,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     analyzeQueueUrl: required(env, queues.analyze.env),
     s3ForcePathStyle: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3),
     measureCapacity: env.INTAKE_MEASURE_CAPACITY === '1',
+    webhookQueueUrl: required(env, queues.webhooks.env),
+    events: eventsOf(env),
+    webhooksAllowLoopback: env.INTAKE_WEBHOOKS_ALLOW_LOOPBACK === '1',
+    webhookRetrySchedule: env.INTAKE_WEBHOOK_RETRY_SCHEDULE
+      ? parseRetrySchedule(env.INTAKE_WEBHOOK_RETRY_SCHEDULE, 'INTAKE_WEBHOOK_RETRY_SCHEDULE')
+      : DEFAULT_RETRY_SCHEDULE,
   };
 }

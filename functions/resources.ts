@@ -85,6 +85,19 @@ export const queues = {
     maxReceiveCount: 3,
     deadLetterRetentionDays: 14,
   },
+  /**
+   * Webhooks: the event bus's rule (locally, the local event sink) sends every event here to be
+   * fanned out; each delivery attempt is a message too, delayed until it is due. A message lands in
+   * the dead-letter queue only when the worker itself failed five times (a receiver's failure is
+   * retried by a new message, not by redelivery).
+   */
+  webhooks: {
+    id: 'WebhookQueue',
+    env: 'WEBHOOK_QUEUE_URL',
+    visibilityTimeoutSeconds: 120,
+    maxReceiveCount: 5,
+    deadLetterRetentionDays: 14,
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 export const workers = {
@@ -130,7 +143,29 @@ export const workers = {
     timeoutSeconds: 60,
     memoryMb: 512,
   },
+  /** Fans events out to subscriptions and attempts deliveries (records in parallel, 10 s each at most). */
+  webhook: {
+    id: 'WebhookWorker',
+    entry: 'functions/workers/webhook.handler.ts',
+    queue: 'webhooks',
+    batchSize: 10,
+    maxConcurrency: 4,
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
 } as const satisfies Record<string, WorkerDefinition>;
+
+/**
+ * The event bus (EventBridge in AWS; locally a file and the webhook queue, see
+ * adapters/local-event.sink.ts). Events carry `source` "intake"; the stack's rule sends every one of
+ * them to `ruleTarget`, and teams may add rules of their own without touching Intake.
+ */
+export const eventBus = {
+  id: 'EventBus',
+  env: 'EVENT_BUS_NAME',
+  source: 'intake',
+  ruleTarget: 'webhooks',
+} as const satisfies { id: string; env: string; source: string; ruleTarget: keyof typeof queues };
 
 export const api = {
   id: 'ApiHandler',

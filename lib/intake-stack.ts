@@ -24,6 +24,8 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -37,6 +39,7 @@ import {
   api,
   type BucketEventName,
   bucket as bucketDefinition,
+  eventBus as eventBusDefinition,
   type QueueDefinition,
   queues,
   type TableDefinition,
@@ -75,6 +78,7 @@ export class IntakeStack extends Stack {
   readonly apiFunction: NodejsFunction;
   readonly workerFunctions: Record<WorkerKey, NodejsFunction>;
   readonly httpApi: HttpApi;
+  readonly eventBus: EventBus;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -91,6 +95,7 @@ export class IntakeStack extends Stack {
       this.createDeadLetterAlarm(def, this.deadLetterQueues[key]),
     );
     this.addBucketNotifications();
+    this.eventBus = this.createEventBus();
 
     const environment: Record<string, string> = {
       NODE_OPTIONS: '--enable-source-maps',
@@ -106,6 +111,7 @@ export class IntakeStack extends Stack {
       });
     }
     for (const key of keysOf(queues)) environment[queues[key].env] = this.queues[key].queueUrl;
+    environment[eventBusDefinition.env] = this.eventBus.eventBusName;
 
     // API: the router authenticates API keys itself, so the HTTP API forwards everything to it.
     this.apiFunction = this.createFunction(api, environment, removalPolicy);
@@ -115,6 +121,9 @@ export class IntakeStack extends Stack {
     this.grantBucketRead(this.apiFunction);
     this.queues.process.grantSendMessages(this.apiFunction);
     this.queues.analyze.grantSendMessages(this.apiFunction);
+    // Imports created and cancelled publish events; a redelivery queues an attempt.
+    this.eventBus.grantPutEventsTo(this.apiFunction);
+    this.queues.webhooks.grantSendMessages(this.apiFunction);
     this.httpApi = this.createHttpApi(this.apiFunction, removalPolicy);
 
     // Workers: each consumes its queue; its other permissions are listed per worker below, so a new
@@ -122,12 +131,14 @@ export class IntakeStack extends Stack {
     const workerGrants: Record<WorkerKey, (fn: NodejsFunction) => void> = {
       // Dead letters: rows become unprocessed (results in jobs), finalization may write result files.
       processDeadLetter: (fn) => {
+        this.eventBus.grantPutEventsTo(fn);
         this.grantTable(fn, this.tables.jobs, 'readWrite');
         this.grantTable(fn, this.tables.people, 'readWrite');
         this.grantBucketRead(fn);
         this.grantBucketPut(fn);
       },
       analyzeDeadLetter: (fn) => {
+        this.eventBus.grantPutEventsTo(fn);
         this.grantTable(fn, this.tables.jobs, 'readWrite');
       },
       // Analysis reads the upload, writes chunks and the review, reads people, and queues processing.
@@ -137,13 +148,21 @@ export class IntakeStack extends Stack {
         this.grantBucketRead(fn);
         this.grantBucketPut(fn);
         this.queues.process.grantSendMessages(fn);
+        this.eventBus.grantPutEventsTo(fn);
       },
       processChunk: (fn) => {
+        // Status moves publish their events (no queue: the bus's rule feeds the webhooks).
+        this.eventBus.grantPutEventsTo(fn);
         this.grantTable(fn, this.tables.jobs, 'readWrite');
         this.grantTable(fn, this.tables.people, 'readWrite');
         this.grantBucketRead(fn);
         // The last chunk writes the result files.
         this.grantBucketPut(fn);
+      },
+      // Webhooks: subscriptions and deliveries in jobs; retries are new (delayed) messages on its own queue.
+      webhook: (fn) => {
+        this.grantTable(fn, this.tables.jobs, 'readWrite');
+        this.queues.webhooks.grantSendMessages(fn);
       },
     };
     this.workerFunctions = mapRecord(workers, (def, key) => {
@@ -277,6 +296,28 @@ export class IntakeStack extends Stack {
         "CDK's BucketNotificationsHandler, which sets the bucket's event notifications at deploy time: " +
         'AWSLambdaBasicExecutionRole only allows it to write CloudWatch logs.',
     });
+  }
+
+  /**
+   * The event bus: every event Intake publishes (`source` "intake"), its name an output so teams can
+   * add rules of their own. Its one rule sends them all to the webhook queue; the rule's target adds a
+   * queue policy letting events.amazonaws.com send for this rule only (`aws:SourceArn`).
+   */
+  private createEventBus(): EventBus {
+    const bus = new EventBus(this, eventBusDefinition.id, {
+      description: 'Intake import and action events (source "intake"); add rules to route them',
+    });
+    new Rule(this, `${eventBusDefinition.id}ToWebhooks`, {
+      eventBus: bus,
+      description: 'Every Intake event, to the webhook queue for fan-out to subscriptions',
+      eventPattern: { source: [eventBusDefinition.source] },
+      targets: [new SqsQueue(this.queues[eventBusDefinition.ruleTarget])],
+    });
+    new CfnOutput(this, 'EventBusName', {
+      value: bus.eventBusName,
+      description: 'The EventBridge bus Intake publishes its events on (source "intake")',
+    });
+    return bus;
   }
 
   private createDeadLetterQueue(def: QueueDefinition): Queue {

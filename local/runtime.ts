@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -71,6 +71,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       { dynamo, s3: new S3Client({ forcePathStyle: true }), sqs },
       { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds },
     );
+    // The local event bus: events are appended here (and sent to the webhook queue), for tests and developers to read.
+    await mkdir(dirname(options.stateFile), { recursive: true });
+    made.env.INTAKE_EVENTS_FILE = join(dirname(options.stateFile), `events-${process.pid}.ndjson`);
     Object.assign(process.env, made.env);
 
     const { key: devApiKey } = await grantApiKey(

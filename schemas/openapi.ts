@@ -3,9 +3,11 @@ import { limits } from '../functions/core/limits.js';
 import { IMPORT_STATUSES, REVIEW_KEYS, ROW_OUTCOMES } from '../functions/core/types.js';
 import { contactCreateSchema } from '../functions/surfaces/mpdx/schema.js';
 import { webadmitProgramSchema } from '../functions/surfaces/webadmit/schema.js';
+import { eventSchema } from './event.schema.js';
 import { fieldCreateSchema } from './field-create.schema.js';
 import { actionCreateSchema, importCreateSchema, workspaceSchema } from './import-create.schema.js';
 import { importsQuerySchema, peopleQuerySchema, rowsQuerySchema } from './queries.schema.js';
+import { eventWebhooks, webhookPaths } from './webhook.openapi.js';
 
 /**
  * The native API's OpenAPI 3.1 document, built from the same JSON Schemas that validate requests.
@@ -283,6 +285,7 @@ export const openApiDocument = {
   },
   security: [{ apiKey: [] }, { bearer: [] }, { basic: [] }],
   components: {
+    schemas: { Event: eventSchema },
     securitySchemes: {
       apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
       bearer: { type: 'http', scheme: 'bearer' },
@@ -512,5 +515,7 @@ export const openApiDocument = {
         },
       }),
     },
+    ...webhookPaths({ json, errors, idempotent }),
   },
+  webhooks: eventWebhooks(json),
 } as const;

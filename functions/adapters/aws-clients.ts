@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -13,6 +14,7 @@ export interface AwsClients {
   dynamo: DynamoDBDocumentClient;
   s3: S3Client;
   sqs: SQSClient;
+  events: EventBridgeClient;
 }
 
 export function createAwsClients(config: Config): AwsClients {
@@ -25,5 +27,6 @@ export function createAwsClients(config: Config): AwsClients {
     s3: new S3Client({ forcePathStyle: config.s3ForcePathStyle }),
     // Send to the configured endpoint, not the host inside a queue URL (emulators name hosts that do not resolve).
     sqs: new SQSClient({ useQueueUrlAsEndpoint: false }),
+    events: new EventBridgeClient({}),
   };
 }

@@ -8,14 +8,18 @@ import { S3ResultFiles } from './s3-result.files.js';
 import { S3SourceStore } from './s3-source.store.js';
 import { SqsWorkQueue } from './sqs-work.queue.js';
 import { prefixedIds, systemClock } from './system.js';
+import { eventsAndWebhooks } from './webhook-wiring.js';
 
 /**
  * Every adapter the use cases take, wired once per container from the configuration. Fields live
  * in the jobs table with imports: the API may write them, and it may not write people.
  */
 export function createStores(config: Config, clients: AwsClients) {
+  const webhooks = eventsAndWebhooks(config, clients);
   return {
-    imports: new DynamoImportStore(clients.dynamo, config.jobsTable),
+    ...webhooks,
+    // Every winning status move publishes its event (core/import-events.ts).
+    imports: webhooks.publishingImports(new DynamoImportStore(clients.dynamo, config.jobsTable)),
     people: new DynamoPeopleStore(clients.dynamo, config.peopleTable, config.jobsTable),
     fields: new DynamoFieldStore(clients.dynamo, config.jobsTable),
     chunks: new S3ChunkStore(clients.s3, config.bucket),

@@ -27,13 +27,14 @@ export async function finalizeAction(deps: FinalizeDeps, item: Import, action: A
   if (action.type === 'revert') {
     await restoreSweep(deps, item);
     const status = finalStatusOf(action.counters);
+    // The action ends before the import's move, as below: the move's event carries the action as it ended.
+    await imports.finishAction(item.tenant_id, item.id, action.id, status, clock.now());
     await imports.update(
       item.tenant_id,
       item.id,
       ...move('reverted', { completed_at: clock.now() }),
       clock.now(),
     );
-    await imports.finishAction(item.tenant_id, item.id, action.id, status, clock.now());
     return;
   }
   if (item.status === 'cancelling') {

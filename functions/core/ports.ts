@@ -1,4 +1,5 @@
 /** The interfaces the domain needs from the outside world; adapters implement them. */
+import type { IntakeEvent } from './events.js';
 import type { Field, FieldSpec } from './fields.js';
 import type {
   Action,
@@ -15,6 +16,12 @@ import type {
   Tenant,
   WorkMessage,
 } from './types.js';
+import type {
+  DeliveryMessage,
+  WebhookChanges,
+  WebhookDelivery,
+  WebhookSubscription,
+} from './webhook-types.js';
 
 export interface Page<T> {
   items: T[];
@@ -344,4 +351,74 @@ export interface CsvInspector {
    * (UTF-8 when absent; a BOM decides), as an import's `encoding` option.
    */
   shape(bytes: Uint8Array, options?: { encoding?: string }): Promise<CsvShape>;
+}
+
+/** Where events go: the event bus in AWS, a local sink on one machine (both feed the webhooks). */
+export interface EventPublisher {
+  publish(event: IntakeEvent): Promise<void>;
+}
+
+/** Webhook subscriptions and their deliveries, per tenant. */
+export interface WebhookStore {
+  create(subscription: WebhookSubscription): Promise<void>;
+  get(tenantId: string, id: string): Promise<WebhookSubscription | null>;
+  /** The tenant's subscriptions, oldest first. */
+  list(tenantId: string): Promise<WebhookSubscription[]>;
+  /** Sets these fields of the subscription; null when it does not exist. */
+  update(
+    tenantId: string,
+    id: string,
+    changes: WebhookChanges,
+    now: string,
+  ): Promise<WebhookSubscription | null>;
+  /** False when there was no such subscription. */
+  delete(tenantId: string, id: string): Promise<boolean>;
+  /** Records a new delivery; false when one with its id exists already (an event fanned out twice). */
+  createDelivery(delivery: WebhookDelivery): Promise<boolean>;
+  getDelivery(tenantId: string, webhookId: string, deliveryId: string): Promise<WebhookDelivery | null>;
+  /** The subscription's deliveries, newest first. */
+  listDeliveries(
+    tenantId: string,
+    webhookId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<WebhookDelivery>>;
+  /**
+   * Writes the delivery when it still has `attemptsBefore` attempts: false when another attempt (a
+   * duplicate message) was recorded first.
+   */
+  saveDelivery(delivery: WebhookDelivery, attemptsBefore: number): Promise<boolean>;
+}
+
+/** The webhook queue: delivery attempts, each after a delay (SQS delays at most 15 minutes a time). */
+export interface WebhookQueue {
+  schedule(message: DeliveryMessage, delaySeconds: number): Promise<void>;
+}
+
+/** What a delivery attempt sends: the payload, signed with each secret, to the URL. */
+export interface WebhookRequest {
+  url: string;
+  /** `webhook-id`: the event's id, the same on every attempt, so receivers can drop repeats. */
+  messageId: string;
+  timestamp: Date;
+  payload: string;
+  /** The current secret, then a rotated one still honoured: one signature each. */
+  secrets: string[];
+}
+
+export interface WebhookResponse {
+  /** The receiver's HTTP status, or null when none came (refused address, timeout, connection error). */
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+/** Sends a signed webhook; never throws: what went wrong is in the response's `error`. */
+export interface WebhookSender {
+  send(request: WebhookRequest): Promise<WebhookResponse>;
+}
+
+/** A host name's addresses (an IP literal is its own); none when it does not resolve. */
+export interface HostResolver {
+  resolve(host: string): Promise<string[]>;
 }

@@ -32,6 +32,7 @@ import {
 } from '../../core/queries.js';
 import { structureShapeProblems } from '../../core/structure.js';
 import { FINAL_STATUSES, type Structure } from '../../core/types.js';
+import type { WebhookDeps } from '../../core/webhooks.js';
 import { type FieldDeps, fieldRoutes } from './fields.routes.js';
 import { recordToInput } from './mapping.js';
 import {
@@ -44,8 +45,9 @@ import {
   presentRows,
 } from './presenters.js';
 import { validators } from './validators.js';
+import { webhookRoutes } from './webhooks.routes.js';
 
-export interface NativeDeps extends CreateImportDeps, ActionDeps, FieldDeps {
+export interface NativeDeps extends CreateImportDeps, ActionDeps, FieldDeps, WebhookDeps {
   people: PeopleStore;
   files: ResultFiles;
 }
@@ -55,7 +57,11 @@ export interface NativeDeps extends CreateImportDeps, ActionDeps, FieldDeps {
  * present the result. Its error format is the default one, for every path no other surface claims.
  */
 export function nativeSurface(deps: NativeDeps): Surface {
-  return { name: 'native', routes: [...importRoutes(deps), ...fieldRoutes(deps)], errors: nativeErrorFormat };
+  return {
+    name: 'native',
+    routes: [...importRoutes(deps), ...fieldRoutes(deps), ...webhookRoutes(deps)],
+    errors: nativeErrorFormat,
+  };
 }
 
 /** Imports, their rows, files and actions; people. */

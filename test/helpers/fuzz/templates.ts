@@ -32,6 +32,9 @@ export const TEMPLATES: Record<string, unknown> = {
     structure: { email: { columnName: 'email', columnType: 'COLUMN_MBOX', relatedColumn: '', primary: 1 } },
   },
   'POST /api/importpersonas': { id: '0123456789abcdef01234567' },
+  // A reserved (TEST-NET) address: refused, so the fuzzer leaves no subscription behind.
+  'POST /v1/webhooks': { url: 'https://192.0.2.1/hook', events: ['import.completed'], description: 'fuzz' },
+  'PATCH /v1/webhooks/{id}': { events: ['import.failed'], enabled: true },
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

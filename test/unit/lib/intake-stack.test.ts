@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import {
   bucket as bucketDefinition,
+  eventBus,
   queues,
   tables,
   type WorkerDefinition,
@@ -407,6 +408,7 @@ describe('IntakeStack', () => {
     };
     for (const key of keysOf(tables)) expected[tables[key].env] = { Ref: logicalId(stack.tables[key]) };
     for (const key of keysOf(queues)) expected[queues[key].env] = { Ref: logicalId(stack.queues[key]) };
+    expected[eventBus.env] = { Ref: logicalId(stack.eventBus) };
     for (const fn of [stack.apiFunction, ...keysOf(workers).map((key) => stack.workerFunctions[key])]) {
       expect(propertiesOf(fn).Environment).toEqual({ Variables: expect.objectContaining(expected) });
     }
@@ -481,6 +483,78 @@ describe('IntakeStack', () => {
     expect(allows(fn, 's3:PutObject', stack.bucket)).toBe(true);
     expect(allows(fn, 's3:DeleteObject')).toBe(false);
     expect(allows(fn, 'sqs:SendMessage')).toBe(false);
+  });
+
+  it('creates the event bus, names it in an output and sends every Intake event to the webhook queue', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    template.hasOutput('EventBusName', { Value: { Ref: logicalId(stack.eventBus) } });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: logicalId(stack.eventBus) },
+      EventPattern: { source: [eventBus.source] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stack.queues.webhooks), 'Arn'] } })],
+    });
+    // Only EventBridge, and only for that rule, may send to the webhook queue.
+    const policy = Object.values(template.findResources('AWS::SQS::QueuePolicy')).find((p) =>
+      JSON.stringify(p.Properties.Queues).includes(logicalId(stack.queues.webhooks)),
+    );
+    expect(JSON.stringify(policy?.Properties.PolicyDocument)).toContain('events.amazonaws.com');
+    expect(JSON.stringify(policy?.Properties.PolicyDocument)).toContain('aws:SourceArn');
+  });
+
+  it('gives the webhook queue its dead-letter queue and alarm, and feeds the webhook worker from it', () => {
+    expect(propertiesOf(stack.queues.webhooks).RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.deadLetterQueues.webhooks), 'Arn'] },
+      maxReceiveCount: queues.webhooks.maxReceiveCount,
+    });
+    expect(propertiesOf(stack.deadLetterAlarms.webhooks)).toMatchObject({
+      Threshold: 1,
+      EvaluationPeriods: 1,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.queues.webhooks), 'Arn'] },
+      FunctionName: { Ref: logicalId(stack.workerFunctions.webhook) },
+    });
+  });
+
+  it('lets the API function and the engine workers put events on the Intake bus only, and the webhook worker not at all', () => {
+    const publishers = [
+      stack.apiFunction,
+      stack.workerFunctions.analyze,
+      stack.workerFunctions.processChunk,
+      stack.workerFunctions.processDeadLetter,
+      stack.workerFunctions.analyzeDeadLetter,
+    ];
+    for (const fn of publishers) {
+      const grants = statementsOf(fn).filter((statement) =>
+        (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).some((action) =>
+          action.startsWith('events:'),
+        ),
+      );
+      expect({ fn: fn.node.id, grants }).toEqual({
+        fn: fn.node.id,
+        grants: [
+          {
+            Effect: 'Allow',
+            Action: 'events:PutEvents',
+            Resource: { 'Fn::GetAtt': [logicalId(stack.eventBus), 'Arn'] },
+          },
+        ],
+      });
+    }
+    expect(allows(stack.workerFunctions.webhook, 'events:PutEvents')).toBe(false);
+    for (const key of keysOf(workers)) {
+      expect(allows(stack.workerFunctions[key], 'events:PutEvents', stack.eventBus)).toBe(key !== 'webhook');
+    }
+  });
+
+  it('lets the webhook worker keep deliveries in jobs and queue its retries, but not touch people, files or other queues', () => {
+    const fn = stack.workerFunctions.webhook;
+    expect(allows(fn, 'dynamodb:PutItem', stack.tables.jobs)).toBe(true);
+    expect(allows(fn, 'sqs:SendMessage', stack.queues.webhooks)).toBe(true);
+    expect(allows(fn, 'sqs:SendMessage', stack.queues.process)).toBe(false);
+    expect(allows(fn, 'dynamodb:GetItem', stack.tables.people)).toBe(false);
+    expect(allows(fn, 's3:GetObject')).toBe(false);
+    expect(allows(stack.apiFunction, 'sqs:SendMessage', stack.queues.webhooks)).toBe(true);
   });
 
   it('passes every cdk-nag AwsSolutions check or carries a reasoned acknowledgement', () => {

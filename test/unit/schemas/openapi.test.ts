@@ -38,6 +38,9 @@ describe('OpenAPI document', () => {
       '/v1/imports',
       '/v1/imports/{id}/actions',
       '/v1/webadmit/programs',
+      '/v1/webhooks',
+      '/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver',
+      '/v1/webhooks/{id}/rotate_secret',
       '/v1/workspaces/{workspace}/fields',
     ]);
     for (const { path, post } of posts) {
