@@ -4,8 +4,13 @@ import { IMPORT_STATUSES, REVIEW_KEYS, ROW_OUTCOMES } from '../functions/core/ty
 import { contactCreateSchema } from '../functions/surfaces/mpdx/schema.js';
 import { webadmitProgramSchema } from '../functions/surfaces/webadmit/schema.js';
 import { fieldCreateSchema } from './field-create.schema.js';
-import { actionCreateSchema, importCreateSchema, workspaceSchema } from './import-create.schema.js';
-import { peopleQuerySchema, rowsQuerySchema } from './queries.schema.js';
+import {
+  actionCreateSchema,
+  importCreateSchema,
+  structureSchema,
+  workspaceSchema,
+} from './import-create.schema.js';
+import { importsQuerySchema, peopleQuerySchema, rowsQuerySchema } from './queries.schema.js';
 
 /**
  * The native API's OpenAPI 3.1 document, built from the same JSON Schemas that validate requests.
@@ -298,6 +303,23 @@ export const openApiDocument = {
       get: { security: [], summary: 'Readiness', responses: { '200': { description: 'Ready' } } },
     },
     '/v1/imports': {
+      get: {
+        summary: "A workspace's imports, newest first, a page at a time",
+        parameters: queryParameters(importsQuerySchema),
+        responses: {
+          '200': {
+            description: 'A page of imports',
+            content: json({
+              type: 'object',
+              properties: {
+                imports: { type: 'array', items: importSchema },
+                next_cursor: { type: ['string', 'null'] },
+              },
+            }),
+          },
+          ...errors(401, 422),
+        },
+      },
       post: idempotent({
         summary:
           'Create an import: JSON records inline (analyzed, then processed unless dry_run), or a CSV (the response carries a presigned upload)',

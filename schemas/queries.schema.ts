@@ -7,6 +7,14 @@ const page = {
   cursor: { type: 'string', minLength: 1, maxLength: 2048 },
 } as const;
 
+/** `GET /v1/imports` query string */
+export const importsQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['workspace', 'limit'],
+  properties: { workspace: workspaceSchema, ...page },
+} as const;
+
 /** `GET /v1/imports/:id/rows` query string */
 export const rowsQuerySchema = {
   type: 'object',

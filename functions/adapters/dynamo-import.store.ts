@@ -309,7 +309,12 @@ export class DynamoImportStore implements ImportStore {
     return { items, cursor: cursors.encode(start) };
   }
 
-  async listByWorkspace(tenantId: string, workspace: string, limit: number): Promise<Import[]> {
+  async listByWorkspace(
+    tenantId: string,
+    workspace: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<Import>> {
     const out = await this.client.send(
       new QueryCommand({
         TableName: this.table,
@@ -321,9 +326,13 @@ export class DynamoImportStore implements ImportStore {
         },
         ScanIndexForward: false,
         Limit: limit,
+        ExclusiveStartKey: cursors.decode(cursor),
       }),
     );
-    return (out.Items ?? []).map((item) => pick<Import>(item, IMPORT_FIELDS));
+    return {
+      items: (out.Items ?? []).map((item) => pick<Import>(item, IMPORT_FIELDS)),
+      cursor: cursors.encode(out.LastEvaluatedKey),
+    };
   }
 
   private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {

@@ -57,7 +57,7 @@ async function structureFromHistory(
 ): Promise<Structure | null> {
   const same = (other: string[] | null) =>
     other !== null && other.length === headers.length && other.every((h, i) => h === headers[i]);
-  const earlier = await deps.imports.listByWorkspace(item.tenant_id, item.workspace, 20);
+  const { items: earlier } = await deps.imports.listByWorkspace(item.tenant_id, item.workspace, 20);
   return (
     earlier.find((other) => other.id !== item.id && other.structure !== null && same(other.headers))
       ?.structure ?? null

@@ -129,8 +129,8 @@ export interface ImportStore {
     importId: string,
     query: { outcome?: RowOutcome; limit: number; cursor?: string; slot?: ResultSlot },
   ): Promise<Page<RowResult>>;
-  /** Imports of a workspace, newest first. */
-  listByWorkspace(tenantId: string, workspace: string, limit: number): Promise<Import[]>;
+  /** Imports of a workspace, newest first, a page at a time. */
+  listByWorkspace(tenantId: string, workspace: string, limit: number, cursor?: string): Promise<Page<Import>>;
 }
 
 /** The typed fields of each workspace. */

@@ -116,6 +116,11 @@ export const presentPerson = (person: Person) => {
   };
 };
 
+export const presentImports = (page: Page<Import>) => ({
+  imports: page.items.map(presentImport),
+  next_cursor: page.cursor,
+});
+
 export const presentPeople = (page: Page<Person>) => ({
   people: page.items.map(presentPerson),
   next_cursor: page.cursor,

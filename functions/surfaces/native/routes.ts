@@ -30,6 +30,7 @@ import { recordToInput } from './mapping.js';
 import {
   presentAction,
   presentImport,
+  presentImports,
   presentPeople,
   presentPerson,
   presentPreview,
@@ -121,6 +122,16 @@ function importRoutes(deps: NativeDeps): HttpRoute[] {
       return { statusCode: 303, headers: { location: url }, body: '' };
     };
 
+  const listImports: Handler = async (event, { tenant }) => {
+    const query = validate(validators.importsQuery, queryOf(event), 'query string');
+    return json(
+      200,
+      presentImports(
+        await deps.imports.listByWorkspace(tenant.id, query.workspace, query.limit, query.cursor),
+      ),
+    );
+  };
+
   const showImport: Handler = async (event, { tenant }) =>
     json(200, presentImport(await getImport(deps.imports, tenant.id, pathParam(event, 'id'))));
 
@@ -189,6 +200,7 @@ function importRoutes(deps: NativeDeps): HttpRoute[] {
 
   return [
     { method: 'POST', path: '/v1/imports', handler: createImport },
+    { method: 'GET', path: '/v1/imports', handler: listImports },
     { method: 'GET', path: '/v1/imports/{id}', handler: showImport },
     { method: 'GET', path: '/v1/imports/{id}/rows', handler: listRows },
     { method: 'PUT', path: '/v1/imports/{id}/file', handler: uploadCsv },

@@ -184,14 +184,25 @@ export class MemoryImportStore implements ImportStore {
     return { items, cursor: memoryCursors.encode(after) };
   }
 
-  /** Newest first. */
-  async listByWorkspace(tenantId: string, workspace: string, limit: number): Promise<Import[]> {
+  /** Newest first, as the index is read backwards (`ScanIndexForward: false`). */
+  async listByWorkspace(
+    tenantId: string,
+    workspace: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<Import>> {
     const sorted = byKey(
       [...this.imports.values()]
         .filter((item) => item.tenant_id === tenantId && item.workspace === workspace)
         .map((item) => ({ key: item.workspace_sort, item })),
     ).reverse();
-    return sorted.slice(0, limit).map(({ item }) => pick<Import>(item, IMPORT_FIELDS));
+    const before = memoryCursors.decode(cursor);
+    const start = before === undefined ? 0 : sorted.findIndex((entry) => entry.key < before);
+    const page = start < 0 ? [] : sorted.slice(start, start + limit);
+    return {
+      items: page.map(({ item }) => pick<Import>(item, IMPORT_FIELDS)),
+      cursor: memoryCursors.encode(page.length === limit ? page[page.length - 1]?.key : undefined),
+    };
   }
 
   private actionsOf(tenantId: string, importId: string) {

@@ -23,7 +23,7 @@ const jobsTable = () => readState().env[tables.jobs.env] ?? '';
 
 /** The imports a tenant has in a workspace, read from the table: what a duplicate would add to. */
 const importsIn = async (tenantId: string, workspace: string) =>
-  new DynamoImportStore(documents, jobsTable()).listByWorkspace(tenantId, workspace, 100);
+  (await new DynamoImportStore(documents, jobsTable()).listByWorkspace(tenantId, workspace, 100)).items;
 
 const createImport = (apiKey: string, idempotencyKey: string, workspace: string, records: object[]) =>
   call('POST', '/v1/imports', {
