@@ -296,7 +296,7 @@ describe('Native API bad input', () => {
     expect((await call('GET', '/v1/imports/imp_missing')).status).toBe(404);
     expect((await call('GET', '/v1/imports/imp_missing/rows')).status).toBe(404);
     expect((await call('GET', '/v1/people/per_missing')).status).toBe(404);
-    for (const path of ['actions', 'actions/act_missing', 'results.csv', 'errors.csv']) {
+    for (const path of ['actions', 'actions/act_missing', 'results.csv', 'errors.csv', 'files']) {
       const reply = await call('GET', `/v1/imports/imp_missing/${path}`);
       expect([path, reply.status, reply.body]).toEqual([
         path,
@@ -366,7 +366,7 @@ describe('Authentication and tenants', () => {
         { error: expect.objectContaining({ code: 'not_found' }) },
       ]);
     }
-    for (const path of ['actions', `actions/${processId}`, 'results.csv', 'errors.csv']) {
+    for (const path of ['actions', `actions/${processId}`, 'results.csv', 'errors.csv', 'files']) {
       const reply = await call('GET', `/v1/imports/${created.id}/${path}`, { key: otherKey });
       expect([path, reply.status]).toEqual([path, 404]);
     }
