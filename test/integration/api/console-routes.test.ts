@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { request } from 'node:http';
 import { baseUrl, call } from '../../helpers/http-client.js';
 
 /** /console and /docs are public pages served by the API handler; every API route still needs a key. */
@@ -30,22 +30,27 @@ describe('Console and docs routes', () => {
     // fetch decodes gzip itself: the same script either way, and the header says it was compressed.
     expect(gzipped.headers.get('content-encoding')).toBe('gzip');
     expect(await gzipped.text()).toBe(await plain.text());
-    expect(
-      gunzipSync(Buffer.from(await (await get(script ?? '', { 'accept-encoding': 'gzip' })).arrayBuffer()))
-        .length,
-    ).toBeGreaterThan(0);
 
     const docs = await (await get('/docs')).text();
     expect(docs).toMatch(/\/console\/assets\/docs-[^"]+\.js/);
   });
 
   it('answer 404 for what the build does not hold, and never serve outside it', async () => {
-    for (const path of [
-      '/console/missing.js',
-      '/console/assets/nope.css',
-      '/console/%2e%2e/package.json',
-      '/docs/x',
-    ]) {
+    // Sent as written: fetch would resolve the dot segments itself.
+    const raw = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const url = new URL(baseUrl());
+      request({ host: url.hostname, port: url.port, path: '/console/%2e%2e/package.json' }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => {
+          body += chunk.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect([raw.status, JSON.parse(raw.body).error.code]).toEqual([404, 'route_not_found']);
+    for (const path of ['/console/missing.js', '/console/assets/nope.css', '/docs/x']) {
       const reply = await call('GET', path, { key: null });
       expect([path, reply.status, reply.body]).toEqual([
         path,
