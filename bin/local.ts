@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { buildConsoleIfStale } from '../local/console-build.js';
 import { killEmulatorsNow } from '../local/emulators.js';
 import { type Runtime, startRuntime } from '../local/runtime.js';
 
@@ -39,6 +40,10 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('exit', killEmulatorsNow);
 
+// Without a build the API still runs; /console then answers 503 saying how to build it.
+await buildConsoleIfStale(log).catch((error: unknown) =>
+  console.error('The web console could not be built:', error instanceof Error ? error.message : error),
+);
 runtime = await startRuntime({
   port,
   devApiKey: process.env.INTAKE_DEV_API_KEY || undefined,

@@ -210,9 +210,27 @@ export const bucket = {
    * have no event notifications, so locally (and anywhere) the `analyze` action does the same.
    */
   notifications: [{ events: ['s3:ObjectCreated:*'], prefix: 'uploads/', suffix: '.csv', queue: 'analyze' }],
+  /**
+   * Browsers (the web console) PUT uploads to presigned URLs and read each part's ETag; the
+   * signature is the authorization, CORS only lets the page see the answer. Allowed origins are the
+   * API's own: the stack sets its HTTP API's URL, the local runtime its gateway's (local/s3-cors.ts,
+   * as the emulator answers no CORS).
+   */
+  cors: {
+    allowedMethods: ['PUT', 'GET'],
+    allowedHeaders: ['content-type'],
+    exposedHeaders: ['ETag'],
+    maxAgeSeconds: 3600,
+  },
 } as const satisfies {
   id: string;
   env: string;
   lifecycle: readonly { prefix: string; expirationDays: number }[];
   notifications: readonly BucketNotificationDefinition[];
+  cors: {
+    allowedMethods: readonly ('PUT' | 'GET')[];
+    allowedHeaders: readonly string[];
+    exposedHeaders: readonly string[];
+    maxAgeSeconds: number;
+  };
 };

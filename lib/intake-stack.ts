@@ -29,7 +29,7 @@ import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType, HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -68,6 +68,19 @@ interface FunctionDefinition {
   timeoutSeconds: number;
   memoryMb: number;
 }
+
+/**
+ * The API function serves the web console and the API reference (functions/api/static-files.ts):
+ * the Vite build is made fresh and copied next to the bundle, as `console/`.
+ */
+const consoleAssets: ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir, outputDir) => [
+    `cd "${inputDir}" && npm run --silent build:console`,
+    `cp -R "${inputDir}/console/dist" "${outputDir}/console"`,
+  ],
+};
 
 export class IntakeStack extends Stack {
   readonly tables: Record<TableKey, Table>;
@@ -114,7 +127,7 @@ export class IntakeStack extends Stack {
     environment[eventBusDefinition.env] = this.eventBus.eventBusName;
 
     // API: the router authenticates API keys itself, so the HTTP API forwards everything to it.
-    this.apiFunction = this.createFunction(api, environment, removalPolicy);
+    this.apiFunction = this.createFunction(api, environment, removalPolicy, consoleAssets);
     this.grantTable(this.apiFunction, this.tables.jobs, 'readWrite');
     this.grantTable(this.apiFunction, this.tables.people, 'read');
     this.grantBucketPut(this.apiFunction);
@@ -125,6 +138,14 @@ export class IntakeStack extends Stack {
     this.eventBus.grantPutEventsTo(this.apiFunction);
     this.queues.webhooks.grantSendMessages(this.apiFunction);
     this.httpApi = this.createHttpApi(this.apiFunction, removalPolicy);
+    // The web console, served by the API, uploads straight to the bucket: CORS for the API's origin only.
+    this.bucket.addCorsRule({
+      allowedOrigins: [this.httpApi.apiEndpoint],
+      allowedMethods: bucketDefinition.cors.allowedMethods.map((method) => HttpMethods[method]),
+      allowedHeaders: [...bucketDefinition.cors.allowedHeaders],
+      exposedHeaders: [...bucketDefinition.cors.exposedHeaders],
+      maxAge: bucketDefinition.cors.maxAgeSeconds,
+    });
 
     // Workers: each consumes its queue; its other permissions are listed per worker below, so a new
     // worker in resources.ts does not compile until someone decides what it may touch.
@@ -232,16 +253,6 @@ export class IntakeStack extends Stack {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         })),
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-      ],
-      // Browsers PUT uploads to, and GET results from, presigned URLs; the signature is the authorization.
-      cors: [
-        {
-          allowedMethods: [HttpMethods.PUT, HttpMethods.GET],
-          allowedOrigins: ['*'],
-          allowedHeaders: ['*'],
-          exposedHeaders: ['ETag'],
-          maxAge: 3600,
-        },
       ],
     });
     Validations.of(files).acknowledge({
@@ -364,6 +375,7 @@ export class IntakeStack extends Stack {
     def: FunctionDefinition,
     environment: Record<string, string>,
     removalPolicy: RemovalPolicy,
+    commandHooks?: ICommandHooks,
   ): NodejsFunction {
     const logGroup = new LogGroup(this, `${def.id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
@@ -394,6 +406,7 @@ export class IntakeStack extends Stack {
         // Bundle the pinned SDK versions the code was tested with instead of the runtime's copy.
         externalModules: [],
         forceDockerBundling: false,
+        ...(commandHooks ? { commandHooks } : {}),
       },
     });
     Validations.of(fn).acknowledge(

@@ -12,6 +12,7 @@ import { type Emulator, startDynamoDbLocal, startFauxqs } from './emulators.js';
 import { SqsEventSource } from './event-source.js';
 import { startGateway } from './gateway.js';
 import { provision } from './provision.js';
+import { type CorsFront, startS3CorsFront } from './s3-cors.js';
 
 export interface RuntimeOptions {
   port: number;
@@ -41,9 +42,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const emulators: Emulator[] = [];
   const sources: SqsEventSource[] = [];
   let server: Server | undefined;
+  let corsFront: CorsFront | undefined;
   const stop = async () => {
     await Promise.all(sources.map((source) => source.stop()));
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await corsFront?.stop();
     await Promise.all(emulators.map((emulator) => emulator.stop()));
   };
 
@@ -59,7 +62,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (failure) throw failure.reason;
       const [dynamo, fauxqs] = emulators as [Emulator, Emulator];
       process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-      process.env.AWS_ENDPOINT_URL_S3 = fauxqs.endpoint;
+      // S3 through a front that answers CORS for the gateway's origin (fauxqs answers none).
+      corsFront = await startS3CorsFront(fauxqs.endpoint);
+      process.env.AWS_ENDPOINT_URL_S3 = corsFront.endpoint;
       process.env.AWS_ENDPOINT_URL_SQS = fauxqs.endpoint;
     } else {
       options.log(`Using the AWS endpoint at ${process.env.AWS_ENDPOINT_URL}`);
@@ -102,6 +107,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const url = `http://127.0.0.1:${port}`;
+    corsFront?.allowOrigins([url, `http://localhost:${port}`]);
 
     await mkdir(dirname(options.stateFile), { recursive: true });
     // Written aside and renamed: whoever polls for the file never reads half of it.

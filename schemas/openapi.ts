@@ -5,7 +5,12 @@ import { contactCreateSchema } from '../functions/surfaces/mpdx/schema.js';
 import { webadmitProgramSchema } from '../functions/surfaces/webadmit/schema.js';
 import { eventSchema } from './event.schema.js';
 import { fieldCreateSchema } from './field-create.schema.js';
-import { actionCreateSchema, importCreateSchema, workspaceSchema } from './import-create.schema.js';
+import {
+  actionCreateSchema,
+  importCreateSchema,
+  structureSchema,
+  workspaceSchema,
+} from './import-create.schema.js';
 import { importsQuerySchema, peopleQuerySchema, rowsQuerySchema } from './queries.schema.js';
 import { eventWebhooks, webhookPaths } from './webhook.openapi.js';
 
@@ -55,6 +60,17 @@ const importSchema = {
     workspace: { type: 'string' },
     format: { enum: ['json', 'csv'] },
     options: importCreateSchema.properties.options,
+    encoding: { type: 'string', description: 'CSV imports: the encoding the file is (or was) read in' },
+    headers: {
+      type: ['array', 'null'],
+      items: { type: 'string' },
+      description: "CSV imports: the file's header row, once analyzed",
+    },
+    structure: {
+      oneOf: [structureSchema, { type: 'null' }],
+      description:
+        'CSV imports: how each column maps onto people, as given at creation or proposed by the analysis (send it back, edited, as `structure` of a new import)',
+    },
     total_rows: { type: 'integer' },
     counters: { type: 'object', properties: counters },
     review: {
@@ -301,18 +317,6 @@ export const openApiDocument = {
       get: { security: [], summary: 'Readiness', responses: { '200': { description: 'Ready' } } },
     },
     '/v1/imports': {
-      post: idempotent({
-        summary:
-          'Create an import: JSON records inline (analyzed, then processed unless dry_run), or a CSV (the response carries a presigned upload)',
-        requestBody: { required: true, content: json(importCreateSchema) },
-        responses: {
-          '201': {
-            description: 'Created; a CSV import carries its upload',
-            content: json({ allOf: [importSchema, { properties: { upload: uploadSchema } }] }),
-          },
-          ...errors(400, 401, 422),
-        },
-      }),
       get: {
         summary: "A workspace's imports, newest first, a page at a time",
         parameters: queryParameters(importsQuerySchema),
@@ -330,6 +334,18 @@ export const openApiDocument = {
           ...errors(401, 422),
         },
       },
+      post: idempotent({
+        summary:
+          'Create an import: JSON records inline (analyzed, then processed unless dry_run), or a CSV (the response carries a presigned upload)',
+        requestBody: { required: true, content: json(importCreateSchema) },
+        responses: {
+          '201': {
+            description: 'Created; a CSV import carries its upload',
+            content: json({ allOf: [importSchema, { properties: { upload: uploadSchema } }] }),
+          },
+          ...errors(400, 401, 422),
+        },
+      }),
     },
     '/v1/imports/{id}': {
       get: {
@@ -392,6 +408,23 @@ export const openApiDocument = {
           'The error file: the original rows that did not apply, plus an errors column; formulas neutralized. A 303 to a download link; 409 not_finished while the import runs, no_result_files when it ended before it had rows',
         parameters: [idParameter],
         responses: { '303': { description: 'See the download link in Location' }, ...errors(401, 404, 409) },
+      },
+    },
+    '/v1/imports/{id}/files': {
+      get: {
+        summary:
+          'Both download links as JSON (for browsers, which cannot read a redirect): short-lived, like the 303 of results.csv and errors.csv; the same 409s',
+        parameters: [idParameter],
+        responses: {
+          '200': {
+            description: 'The links',
+            content: json({
+              type: 'object',
+              properties: { results_url: { type: 'string' }, errors_url: { type: 'string' } },
+            }),
+          },
+          ...errors(401, 404, 409),
+        },
       },
     },
     '/v1/imports/{id}/actions': {

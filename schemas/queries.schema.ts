@@ -7,6 +7,14 @@ const page = {
   cursor: { type: 'string', minLength: 1, maxLength: 2048 },
 } as const;
 
+/** `GET /v1/imports` query string */
+export const importsQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['workspace', 'limit'],
+  properties: { workspace: workspaceSchema, ...page },
+} as const;
+
 /** `GET /v1/imports/:id/rows` query string */
 export const rowsQuerySchema = {
   type: 'object',
@@ -15,17 +23,6 @@ export const rowsQuerySchema = {
   properties: {
     outcome: { type: 'string', enum: ROW_OUTCOMES },
     preview: { type: 'boolean', default: false },
-    ...page,
-  },
-} as const;
-
-/** `GET /v1/imports` query string: a workspace's imports, newest first */
-export const importsQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['workspace', 'limit'],
-  properties: {
-    workspace: workspaceSchema,
     ...page,
   },
 } as const;

@@ -11,6 +11,7 @@ import {
 } from '../core/errors.js';
 import type { TenantStore } from '../core/ports.js';
 import { type HttpEvent, type HttpResult, json, type TenantContext } from './http.js';
+import { isStaticPath } from './static-files.js';
 
 const PUBLIC_PATHS = new Set(['/health']);
 
@@ -24,7 +25,10 @@ export function authenticate(
 ): MiddlewareObj<HttpEvent, HttpResult, Error, TenantContext> {
   return {
     before: async (request) => {
-      if (PUBLIC_PATHS.has(request.event.rawPath)) return;
+      // The console and the docs are public pages; the console asks for the key and sends it to the API.
+      const { rawPath } = request.event;
+      const page = isStaticPath(rawPath) && request.event.requestContext.http.method === 'GET';
+      if (PUBLIC_PATHS.has(rawPath) || page) return;
       const key = apiKeyFrom(request.event.headers ?? {});
       if (key === null) throw new AuthenticationError();
       const tenant = await tenants.tenantForKey(hashApiKey(key));

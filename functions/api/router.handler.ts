@@ -19,6 +19,7 @@ import { webadmitSurface } from '../surfaces/webadmit/routes.js';
 import { type HttpEvent, type HttpResult, json, type TenantContext } from './http.js';
 import { idempotency } from './idempotency.js';
 import { authenticate, errorResponses } from './middleware.js';
+import { staticRoutes } from './static-files.js';
 import type { Surface } from './surface.js';
 
 const config = loadConfig();
@@ -46,6 +47,7 @@ const surfaces: Surface[] = [
 const routes = [
   { method: 'GET' as const, path: '/health', handler: async () => json(200, { status: 'ok' }) },
   ...surfaces.flatMap((surface) => surface.routes),
+  ...staticRoutes(),
 ];
 
 const errors = errorResponses(

@@ -147,6 +147,12 @@ describe('CSV imports', () => {
 
     expect(uploaded.status).toBe(202);
     expect(done).toMatchObject({
+      headers: ['external_id', 'email', 'note'],
+      structure: {
+        external_id: { role: 'identifier', kind: 'external_id' },
+        email: { role: 'identifier', kind: 'email' },
+        note: { role: 'attribute', key: 'note' },
+      },
       status: 'completed',
       total_rows: 3,
       counters: expect.objectContaining({ created: 1, skipped: 2 }),
@@ -244,6 +250,14 @@ describe('CSV imports', () => {
       'email,note,errors',
       `bad,"'=HYPERLINK(""http://evil"")",email: 'bad' is not an email address`,
     ]);
+    // The same files, as links a browser can follow without its key.
+    const links = await call<{ results_url: string; errors_url: string }>(
+      'GET',
+      `/v1/imports/${created.id}/files`,
+    );
+    expect(links.status).toBe(200);
+    expect(await (await fetch(links.body.errors_url)).text()).toBe(errors.text);
+    expect(await (await fetch(links.body.results_url)).text()).toBe(results.text);
   });
 
   it('writes files for an import that failed on invalid rows: every row, the invalid ones with their errors', async () => {
@@ -315,8 +329,8 @@ describe('CSV imports', () => {
       [refused.id, 'failed'],
       [cancelled.id, 'cancelled'],
     ]) {
-      for (const name of ['results', 'errors']) {
-        const reply = await call('GET', `/v1/imports/${id}/${name}.csv`);
+      for (const name of ['results.csv', 'errors.csv', 'files']) {
+        const reply = await call('GET', `/v1/imports/${id}/${name}`);
         expect([status, name, reply.status, reply.body]).toEqual([
           status,
           name,

@@ -39,7 +39,9 @@ export const presentImport = (item: Import) => ({
     date_format: item.options.date_format ?? 'YYYY-MM-DD',
     decimal_separator: item.options.decimal_separator ?? '.',
   },
-  ...(item.format === 'csv' ? { encoding: item.encoding ?? 'utf-8' } : {}),
+  ...(item.format === 'csv'
+    ? { encoding: item.encoding ?? 'utf-8', headers: item.headers, structure: item.structure }
+    : {}),
   total_rows: item.total_rows,
   counters: presentCounters(item.counters),
   review: item.review && Object.fromEntries(REVIEW_KEYS.map((key) => [key, item.review?.[key] ?? 0])),

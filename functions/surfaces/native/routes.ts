@@ -1,5 +1,6 @@
 import {
   type Handler,
+  type HttpEvent,
   type HttpRoute,
   json,
   jsonBody,
@@ -114,26 +115,43 @@ function importRoutes(deps: NativeDeps): HttpRoute[] {
     return json(202, presentImport(item));
   };
 
+  /** The import's result files, or the 409 that says why it has none (yet). */
+  const resultFilesOf = async (event: HttpEvent, tenantId: string) => {
+    const item = await getImport(deps.imports, tenantId, pathParam(event, 'id'));
+    if (item.files === null && FINAL_STATUSES.includes(item.status)) {
+      const why = item.error ? ` (${item.error.code}: ${item.error.message})` : '';
+      throw new ConflictError(
+        `Import ${item.id} ended ${item.status} before it had rows to report${why}; it has no result files`,
+        'no_result_files',
+      );
+    }
+    if (item.files === null) {
+      throw new ConflictError(
+        `Import ${item.id} is ${item.status}; its files are written when it finishes`,
+        'not_finished',
+      );
+    }
+    return { id: item.id, files: item.files };
+  };
+
   const resultFile =
     (name: 'results' | 'errors'): Handler =>
     async (event, { tenant }) => {
-      const item = await getImport(deps.imports, tenant.id, pathParam(event, 'id'));
-      if (item.files === null && FINAL_STATUSES.includes(item.status)) {
-        const why = item.error ? ` (${item.error.code}: ${item.error.message})` : '';
-        throw new ConflictError(
-          `Import ${item.id} ended ${item.status} before it had rows to report${why}; it has no result files`,
-          'no_result_files',
-        );
-      }
-      if (item.files === null) {
-        throw new ConflictError(
-          `Import ${item.id} is ${item.status}; its files are written when it finishes`,
-          'not_finished',
-        );
-      }
-      const url = await deps.files.downloadUrl(item.files[name], `${item.id}-${name}.csv`);
+      const { id, files } = await resultFilesOf(event, tenant.id);
+      const url = await deps.files.downloadUrl(files[name], `${id}-${name}.csv`);
       return { statusCode: 303, headers: { location: url }, body: '' };
     };
+
+  /** Both download links as JSON: a browser cannot read a redirect's location, and should not send its key on to storage. */
+  const resultFileLinks: Handler = async (event, { tenant }) => {
+    const { id, files } = await resultFilesOf(event, tenant.id);
+    const [results, errors] = await Promise.all(
+      (['results', 'errors'] as const).map((name) =>
+        deps.files.downloadUrl(files[name], `${id}-${name}.csv`),
+      ),
+    );
+    return json(200, { results_url: results, errors_url: errors });
+  };
 
   const showImport: Handler = async (event, { tenant }) =>
     json(200, presentImport(await getImport(deps.imports, tenant.id, pathParam(event, 'id'))));
@@ -214,6 +232,7 @@ function importRoutes(deps: NativeDeps): HttpRoute[] {
     { method: 'PUT', path: '/v1/imports/{id}/file', handler: uploadCsv },
     { method: 'GET', path: '/v1/imports/{id}/results.csv', handler: resultFile('results') },
     { method: 'GET', path: '/v1/imports/{id}/errors.csv', handler: resultFile('errors') },
+    { method: 'GET', path: '/v1/imports/{id}/files', handler: resultFileLinks },
     { method: 'POST', path: '/v1/imports/{id}/actions', handler: createAction },
     { method: 'GET', path: '/v1/imports/{id}/actions', handler: listActions },
     { method: 'GET', path: '/v1/imports/{id}/actions/{action_id}', handler: showAction },

@@ -8,8 +8,8 @@ import { compileBody, compileQuery } from '../../api/validation.js';
 
 export type ImportCreateBody = FromSchema<typeof importCreateSchema>;
 export type ActionCreateBody = FromSchema<typeof actionCreateSchema>;
-export type RowsQuery = FromSchema<typeof rowsQuerySchema>;
 export type ImportsQuery = FromSchema<typeof importsQuerySchema>;
+export type RowsQuery = FromSchema<typeof rowsQuerySchema>;
 export type PeopleQuery = FromSchema<typeof peopleQuerySchema>;
 export type FieldCreateBody = FromSchema<typeof fieldCreateSchema>;
 type FieldsPath = FromSchema<typeof fieldsPathSchema>;
@@ -17,8 +17,8 @@ type FieldsPath = FromSchema<typeof fieldsPathSchema>;
 export const validators = {
   importCreate: compileBody<ImportCreateBody>(importCreateSchema),
   actionCreate: compileBody<ActionCreateBody>(actionCreateSchema),
-  rowsQuery: compileQuery<RowsQuery>(rowsQuerySchema),
   importsQuery: compileQuery<ImportsQuery>(importsQuerySchema),
+  rowsQuery: compileQuery<RowsQuery>(rowsQuerySchema),
   peopleQuery: compileQuery<PeopleQuery>(peopleQuerySchema),
   fieldCreate: compileBody<FieldCreateBody>(fieldCreateSchema),
   // A path parameter is text already, and the workspace schema takes text: nothing to coerce.

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { staticRoutes } from '../../../functions/api/static-files.js';
 import type { Surface } from '../../../functions/api/surface.js';
 import {
   type LearningLockerDeps,
@@ -29,9 +30,13 @@ const surfaces: Surface[] = [
   learningLockerSurface({} as LearningLockerDeps),
   nativeSurface({} as NativeDeps),
 ];
-const routes: FuzzRoute[] = surfaces.flatMap((surface) =>
-  surface.routes.map((route) => ({ surface: surface.name, method: route.method, path: route.path })),
-);
+const routes: FuzzRoute[] = [
+  ...surfaces.flatMap((surface) =>
+    surface.routes.map((route) => ({ surface: surface.name, method: route.method, path: route.path })),
+  ),
+  // The console and docs pages: public, and in the native error format like every unclaimed path.
+  ...staticRoutes().map((route) => ({ surface: 'native', method: route.method, path: route.path })),
+];
 
 const seed = process.env.FUZZ_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED);
 const sent = new Map<string, number>();

@@ -187,6 +187,43 @@ describe('Native JSON imports', () => {
     expect(failed.body.rows.map((r) => r.row)).toEqual([6]);
   });
 
+  it("lists a workspace's imports newest first, a page at a time, to its own tenant only", async () => {
+    const workspace = freshWorkspace('listing');
+    const ids: string[] = [];
+    for (const n of [1, 2, 3])
+      ids.push((await runImport(workspace, [{ external_id: `l-${n}` }])).created.id as string);
+    type Listing = { imports: Body[]; next_cursor: string | null };
+
+    const page1 = await call<Listing>('GET', `/v1/imports?workspace=${workspace}&limit=2`);
+    const page2 = await call<Listing>(
+      'GET',
+      `/v1/imports?workspace=${workspace}&limit=2&cursor=${page1.body.next_cursor}`,
+    );
+    expect(page1.status).toBe(200);
+    expect(page1.body.imports.map((item) => item.id)).toEqual([ids[2], ids[1]]);
+    expect(page1.body.imports[0]).toMatchObject({ status: 'completed', workspace, counters: { created: 1 } });
+    expect(page2.body.imports.map((item) => item.id)).toEqual([ids[0]]);
+    expect(page2.body.next_cursor).toBeNull();
+
+    const otherKey = await createTenantKey(`lister-${Date.now().toString(36)}`);
+    const theirs = await call<Listing>('GET', `/v1/imports?workspace=${workspace}`, { key: otherKey });
+    expect([theirs.status, theirs.body.imports]).toEqual([200, []]);
+    for (const query of [
+      '',
+      'workspace=',
+      `workspace=${workspace}&limit=0`,
+      `workspace=${workspace}&cursor=nope`,
+    ]) {
+      const reply = await call<{ error: { code: string } }>('GET', `/v1/imports?${query}`);
+      expect([query, reply.status, reply.body.error.code]).toEqual([
+        query,
+        422,
+        query.includes('cursor') ? 'invalid_cursor' : 'validation_failed',
+      ]);
+    }
+    expect((await call('GET', `/v1/imports?workspace=${workspace}`, { key: null })).status).toBe(401);
+  });
+
   it('keeps one person per email when two imports race to create it', async () => {
     const workspace = freshWorkspace('race');
     const records = Array.from({ length: 30 }, (_, i) => ({ email: `racer-${i}@example.com` }));
@@ -276,7 +313,7 @@ describe('Native API bad input', () => {
     expect((await call('GET', '/v1/imports/imp_missing')).status).toBe(404);
     expect((await call('GET', '/v1/imports/imp_missing/rows')).status).toBe(404);
     expect((await call('GET', '/v1/people/per_missing')).status).toBe(404);
-    for (const path of ['actions', 'actions/act_missing', 'results.csv', 'errors.csv']) {
+    for (const path of ['actions', 'actions/act_missing', 'results.csv', 'errors.csv', 'files']) {
       const reply = await call('GET', `/v1/imports/imp_missing/${path}`);
       expect([path, reply.status, reply.body]).toEqual([
         path,
@@ -346,7 +383,7 @@ describe('Authentication and tenants', () => {
         { error: expect.objectContaining({ code: 'not_found' }) },
       ]);
     }
-    for (const path of ['actions', `actions/${processId}`, 'results.csv', 'errors.csv']) {
+    for (const path of ['actions', `actions/${processId}`, 'results.csv', 'errors.csv', 'files']) {
       const reply = await call('GET', `/v1/imports/${created.id}/${path}`, { key: otherKey });
       expect([path, reply.status]).toEqual([path, 404]);
     }

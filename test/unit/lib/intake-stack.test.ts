@@ -204,15 +204,20 @@ describe('IntakeStack', () => {
     ]);
   });
 
-  it('lets browsers PUT and GET presigned URLs from any origin', () => {
-    expect(propertiesOf(stack.bucket).CorsConfiguration).toEqual({
-      CorsRules: [
-        expect.objectContaining({
-          AllowedMethods: expect.arrayContaining(['PUT', 'GET']),
-          AllowedOrigins: ['*'],
-        }),
-      ],
-    });
+  it("lets browsers PUT and GET presigned URLs from the API's origin only (the console), as resources.ts declares", () => {
+    const { CorsRules } = propertiesOf(stack.bucket).CorsConfiguration as {
+      CorsRules: Record<string, unknown>[];
+    };
+    expect(CorsRules).toEqual([
+      {
+        AllowedMethods: ['PUT', 'GET'],
+        AllowedHeaders: ['content-type'],
+        ExposedHeaders: ['ETag'],
+        MaxAge: bucketDefinition.cors.maxAgeSeconds,
+        // The HTTP API's endpoint, https://{api-id}.execute-api.{region}.amazonaws.com: an origin, no wildcard.
+        AllowedOrigins: [{ 'Fn::GetAtt': [logicalId(stack.httpApi), 'ApiEndpoint'] }],
+      },
+    ]);
   });
 
   it('sends the events of CSV files created under uploads/ to the analyze queue, as resources.ts declares', () => {
