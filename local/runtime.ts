@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoTenantStore } from '../functions/adapters/dynamo-tenant.store.js';
 import { grantApiKey } from '../functions/core/tenants.js';
-import { type queues, tables, workers } from '../functions/resources.js';
+import { queues, tables, workers } from '../functions/resources.js';
 import { type Emulator, startDynamoDbLocal, startFauxqs } from './emulators.js';
 import { SqsEventSource } from './event-source.js';
 import { startGateway } from './gateway.js';
@@ -69,7 +69,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
     const made = await provision(
       { dynamo, s3: new S3Client({ forcePathStyle: true }), sqs },
-      { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds },
+      {
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+        // Upload events as in AWS where the endpoint delivers them (LocalStack, moto_server); the
+        // emulators started here do not.
+        notifications: emulators.length === 0,
+      },
     );
     Object.assign(process.env, made.env);
 
@@ -89,7 +94,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const queue = made.queues[worker.queue];
       const from =
         'deadLetter' in worker && worker.deadLetter
-          ? { url: queue.deadLetterUrl, arn: `${queue.arn}-dlq` }
+          ? {
+              url: queue.deadLetterUrl,
+              arn: `${queue.arn}-dlq`,
+              // Provisioning gives a dead-letter queue its definition's timeout (no override).
+              visibilityTimeoutSeconds: queues[worker.queue].visibilityTimeoutSeconds,
+            }
           : queue;
       const source = new SqsEventSource(sqs, from, worker, module.handler);
       source.start();
