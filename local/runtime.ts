@@ -77,6 +77,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
     );
     Object.assign(process.env, made.env);
+    if (emulators.length === 0) {
+      options.log(
+        made.uploadEvents
+          ? 'Upload events: S3 sends a CSV uploaded under uploads/ to the analyze queue, as in AWS'
+          : 'Upload events: the endpoint refused the bucket notification; the analyze action starts analyses',
+      );
+    }
 
     const { key: devApiKey } = await grantApiKey(
       new DynamoTenantStore(DynamoDBDocumentClient.from(dynamo), made.env[tables.jobs.env] ?? ''),
@@ -119,6 +126,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         {
           url,
           pid: process.pid,
+          uploadEvents: made.uploadEvents,
           children: emulators.map((emulator) => emulator.process.pid),
           env: {
             AWS_REGION: process.env.AWS_REGION,
