@@ -1,4 +1,10 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { WorkerDefinition } from '../functions/resources.js';
 import { lambdaContext } from './gateway.js';
@@ -10,6 +16,14 @@ type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchRespons
  * at most `maxConcurrency` batches at a time, messages deleted only when processed, failed ones
  * (partial batch response, or a thrown error) left to reappear after the visibility timeout, so
  * the queue's redrive policy moves them to the dead-letter queue after `maxReceiveCount`.
+ *
+ * Lambda stops an invocation at the function's timeout, and AWS refuses a mapping whose queue's
+ * visibility timeout is shorter, so a batch never reappears while its invocation runs. Locally the
+ * queue's timeout may be shorter (tests use a few seconds) and a handler cannot be stopped, so the
+ * batch is kept invisible while its handler runs, up to the worker's timeout. A handler that runs
+ * past it is what Lambda would have stopped: its batch is left to reappear (and may be delivered
+ * again while that handler still runs, as Lambda may deliver a message twice at once) and is not
+ * deleted by it.
  */
 export class SqsEventSource {
   private running = false;
@@ -18,7 +32,7 @@ export class SqsEventSource {
 
   constructor(
     private readonly sqs: SQSClient,
-    private readonly queue: { url: string; arn: string },
+    private readonly queue: { url: string; arn: string; visibilityTimeoutSeconds: number },
     private readonly worker: WorkerDefinition,
     private readonly handler: SqsHandler,
     private readonly log: (message: string, error?: unknown) => void = console.error,
@@ -80,6 +94,7 @@ export class SqsEventSource {
     }));
 
     let failed: Set<string>;
+    const invisible = this.keepInvisible(messages);
     try {
       const response = await this.handler(
         { Records: records },
@@ -88,6 +103,14 @@ export class SqsEventSource {
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (error) {
       this.log(`${this.worker.id}: invocation failed; the batch returns to the queue`, error);
+      return;
+    } finally {
+      invisible.stop();
+    }
+    if (invisible.timedOut()) {
+      this.log(
+        `${this.worker.id}: invocation outlived the function's ${this.worker.timeoutSeconds} s timeout (Lambda would have stopped it); the batch returns to the queue`,
+      );
       return;
     }
     const done = records.filter((r) => !failed.has(r.messageId));
@@ -98,5 +121,43 @@ export class SqsEventSource {
         Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
       }),
     );
+  }
+
+  /**
+   * Extends the batch's visibility timeout, every half of it, until `stop`, or until the worker's
+   * timeout has passed (then `timedOut`): the messages stay invisible while their handler runs.
+   */
+  private keepInvisible(messages: Message[]): { stop(): void; timedOut(): boolean } {
+    const started = Date.now();
+    const deadline = started + this.worker.timeoutSeconds * 1000;
+    const seconds = this.queue.visibilityTimeoutSeconds;
+    const extend = () => {
+      const left = Math.ceil((deadline - Date.now()) / 1000);
+      if (left <= 0) {
+        clearInterval(timer);
+        return;
+      }
+      // Never past the worker's timeout: from then on the batch may reappear, as it would in AWS.
+      const visibility = Math.min(seconds, left);
+      this.sqs
+        .send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.queue.url,
+            Entries: messages.map((m, i) => ({
+              Id: String(i),
+              ReceiptHandle: m.ReceiptHandle ?? '',
+              VisibilityTimeout: visibility,
+            })),
+          }),
+        )
+        .catch((error: unknown) =>
+          this.log(`${this.worker.id}: could not extend a batch's visibility`, error),
+        );
+    };
+    const timer = setInterval(extend, Math.max(500, (seconds * 1000) / 2));
+    return {
+      stop: () => clearInterval(timer),
+      timedOut: () => Date.now() > deadline,
+    };
   }
 }

@@ -15,6 +15,7 @@ import {
   HeadBucketCommand,
   NotFound,
   PutBucketCorsCommand,
+  PutBucketNotificationConfigurationCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import {
@@ -204,6 +205,8 @@ async function ensureQueue(sqs: SQSClient, def: QueueDefinition, visibilityOverr
 
 export interface Provisioned {
   env: Record<string, string>;
+  /** Whether S3 sends the bucket's upload events to the analyze queue (configured, and accepted). */
+  uploadEvents: boolean;
   queues: Record<
     keyof typeof queues,
     { url: string; arn: string; deadLetterUrl: string; visibilityTimeoutSeconds: number }
@@ -212,7 +215,11 @@ export interface Provisioned {
 
 export async function provision(
   clients: { dynamo: DynamoDBClient; s3: S3Client; sqs: SQSClient },
-  options: { visibilityTimeoutSeconds?: Partial<Record<keyof typeof queues, number>> } = {},
+  options: {
+    visibilityTimeoutSeconds?: Partial<Record<keyof typeof queues, number>>;
+    /** Configure the bucket's event notifications (on an endpoint that delivers them). */
+    notifications?: boolean;
+  } = {},
 ): Promise<Provisioned> {
   const env: Record<string, string> = {};
   for (const def of Object.values(tables)) env[def.env] = await ensureTable(clients.dynamo, def);
@@ -227,8 +234,6 @@ export async function provision(
     }),
   );
   env[bucket.env] = localNames.bucket;
-  // bucket.notifications are not set up: the emulators send no S3 event notifications, so locally
-  // the `analyze` action starts a CSV's analysis (test/integration/upload-event.test.ts sends the event).
 
   const made = {} as Provisioned['queues'];
   for (const [name, def] of Object.entries(queues) as [keyof typeof queues, QueueDefinition][]) {
@@ -237,5 +242,40 @@ export async function provision(
     env[def.env] = queue.url;
     made[name] = { ...queue, visibilityTimeoutSeconds: override ?? def.visibilityTimeoutSeconds };
   }
-  return { env, queues: made };
+  const uploadEvents = options.notifications === true && (await configureNotifications(clients.s3, made));
+  return { env, queues: made, uploadEvents };
+}
+
+/**
+ * The bucket's event notifications (functions/resources.ts), as the stack configures them: S3
+ * sends an event to the analyze queue for a CSV under `uploads/`, which starts its analysis. Only
+ * on an endpoint that delivers them (LocalStack, moto_server); fauxqs does not, and there the
+ * `analyze` action starts the analysis. Replaces the bucket's notification configuration. False
+ * when the endpoint refuses it (then the `analyze` action still starts analyses).
+ */
+async function configureNotifications(s3: S3Client, made: Provisioned['queues']): Promise<boolean> {
+  const configured = s3.send(
+    new PutBucketNotificationConfigurationCommand({
+      Bucket: localNames.bucket,
+      NotificationConfiguration: {
+        QueueConfigurations: bucket.notifications.map((notification, i) => ({
+          Id: `intake-${notification.queue}-${i}`,
+          QueueArn: made[notification.queue].arn,
+          Events: [...notification.events],
+          Filter: {
+            Key: {
+              FilterRules: [
+                { Name: 'prefix', Value: notification.prefix },
+                { Name: 'suffix', Value: notification.suffix },
+              ],
+            },
+          },
+        })),
+      },
+    }),
+  );
+  return configured.then(
+    () => true,
+    () => false,
+  );
 }

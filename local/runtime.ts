@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoTenantStore } from '../functions/adapters/dynamo-tenant.store.js';
 import { grantApiKey } from '../functions/core/tenants.js';
-import { type queues, tables, workers } from '../functions/resources.js';
+import { queues, tables, workers } from '../functions/resources.js';
 import { type Emulator, startDynamoDbLocal, startFauxqs } from './emulators.js';
 import { SqsEventSource } from './event-source.js';
 import { startGateway } from './gateway.js';
@@ -74,12 +74,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
     const made = await provision(
       { dynamo, s3: new S3Client({ forcePathStyle: true }), sqs },
-      { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds },
+      {
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+        // Upload events as in AWS where the endpoint delivers them (LocalStack, moto_server); the
+        // emulators started here do not.
+        notifications: emulators.length === 0,
+      },
     );
     // The local event bus: events are appended here (and sent to the webhook queue), for tests and developers to read.
     await mkdir(dirname(options.stateFile), { recursive: true });
     made.env.INTAKE_EVENTS_FILE = join(dirname(options.stateFile), `events-${process.pid}.ndjson`);
     Object.assign(process.env, made.env);
+    if (emulators.length === 0) {
+      options.log(
+        made.uploadEvents
+          ? 'Upload events: S3 sends a CSV uploaded under uploads/ to the analyze queue, as in AWS'
+          : 'Upload events: the endpoint refused the bucket notification; the analyze action starts analyses',
+      );
+    }
 
     const { key: devApiKey } = await grantApiKey(
       new DynamoTenantStore(DynamoDBDocumentClient.from(dynamo), made.env[tables.jobs.env] ?? ''),
@@ -97,7 +109,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const queue = made.queues[worker.queue];
       const from =
         'deadLetter' in worker && worker.deadLetter
-          ? { url: queue.deadLetterUrl, arn: `${queue.arn}-dlq` }
+          ? {
+              url: queue.deadLetterUrl,
+              arn: `${queue.arn}-dlq`,
+              // Provisioning gives a dead-letter queue its definition's timeout (no override).
+              visibilityTimeoutSeconds: queues[worker.queue].visibilityTimeoutSeconds,
+            }
           : queue;
       const source = new SqsEventSource(sqs, from, worker, module.handler);
       source.start();
@@ -118,6 +135,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         {
           url,
           pid: process.pid,
+          uploadEvents: made.uploadEvents,
           children: emulators.map((emulator) => emulator.process.pid),
           env: {
             AWS_REGION: process.env.AWS_REGION,

@@ -113,7 +113,9 @@ export async function applyRows(
       const index = queue.indexes[queue.next] as number;
       return { queue, index, ...planFor(deps, target, rows[index] as ChunkRow, lookups) };
     });
-    const committing = wave.filter((entry) => !entry.racing);
+    // A row that still finds a person gone on its last attempt is recorded failed (stale_identity),
+    // so it is never left without a result: a chunk is counted from its rows' recorded results.
+    const committing = wave.filter((entry) => !entry.racing || entry.queue.attempt >= MAX_ATTEMPTS);
     const outcomes =
       mode.dryRun || committing.length === 0
         ? committing.map((): CommitOutcome => 'committed')
@@ -137,14 +139,9 @@ export async function applyRows(
         entry.queue.next += 1;
         entry.queue.attempt = 1;
       } else if (entry.queue.attempt >= MAX_ATTEMPTS) {
-        if (!entry.racing) {
-          throw new Error(
-            `Row ${entry.result.row} of import ${target.importId} kept conflicting with concurrent writers (${outcome})`,
-          );
-        }
-        applied[entry.index] = { result: entry.result, person: null };
-        entry.queue.next += 1;
-        entry.queue.attempt = 1;
+        throw new Error(
+          `Row ${entry.result.row} of import ${target.importId} kept conflicting with concurrent writers (${outcome})`,
+        );
       } else {
         // Someone else wrote first: look this row's identifiers up again and plan it afresh.
         entry.queue.attempt += 1;

@@ -6,6 +6,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 export interface RuntimeState {
   url: string;
   pid: number;
+  /** Whether the endpoint sends S3 upload events to the analyze queue (local/provision.ts). */
+  uploadEvents: boolean;
   env: Record<string, string>;
 }
 

@@ -120,7 +120,7 @@ describe('SQS event source', () => {
     };
     const source = new SqsEventSource(
       sqs,
-      { url, arn: await arnOf(url) },
+      { url, arn: await arnOf(url), visibilityTimeoutSeconds: 1 },
       { ...workers.processChunk, maxConcurrency: 1 },
       handler,
       () => undefined,
@@ -150,6 +150,64 @@ describe('SQS event source', () => {
     expect(item.body.counters).toMatchObject({ processed: 4, created: 4 });
     expect(item.body.chunks).toEqual({ total: 1, done: 1 });
     expect((await peopleOf(workspace)).map((p) => p.email).sort()).toEqual(emails);
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: dlq.QueueUrl }));
+  }, 180_000);
+
+  it('keeps a batch invisible while its handler outlives the visibility timeout, so it is handled once', async () => {
+    const sqs = sqsClient();
+    const name = `intake-slow-${Date.now()}`;
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+    const arnOf = async (QueueUrl: string | undefined) =>
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes
+        ?.QueueArn as string;
+    // Two receives and the message would be a dead letter; the handler runs through several timeouts.
+    const queue = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: name,
+        Attributes: {
+          VisibilityTimeout: '1',
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: await arnOf(dlq.QueueUrl),
+            maxReceiveCount: 2,
+          }),
+        },
+      }),
+    );
+    const url = queue.QueueUrl as string;
+    const invocations: string[] = [];
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handler = async (event: SQSEvent) => {
+      invocations.push(...event.Records.map((r) => r.attributes.ApproximateReceiveCount));
+      await released;
+      return undefined;
+    };
+    // Two pollers, as the chunk worker has several: a batch that reappeared would reach the other one.
+    const source = new SqsEventSource(
+      sqs,
+      { url, arn: await arnOf(url), visibilityTimeoutSeconds: 1 },
+      { ...workers.processChunk, maxConcurrency: 2 },
+      handler,
+      () => undefined,
+    );
+    source.start();
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'slow' }));
+      await waitUntil('the handler was invoked', async () => invocations.length > 0);
+      // Four visibility timeouts, twice the receives the redrive policy allows, with the handler still running.
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      release();
+      await waitUntil('the message was deleted', async () => (await held(url)) === 0);
+    } finally {
+      release();
+      await source.stop();
+    }
+
+    expect(invocations).toEqual(['1']);
+    expect(await held(dlq.QueueUrl as string)).toBe(0);
     await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
     await sqs.send(new DeleteQueueCommand({ QueueUrl: dlq.QueueUrl }));
   }, 180_000);

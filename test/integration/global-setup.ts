@@ -43,6 +43,17 @@ export default async function globalSetup(): Promise<void> {
     throw error;
   }
   process.env.INTAKE_API_KEY = apiKey;
+  // moto_server answers its own API under /moto-api/ (test/helpers/endpoint.ts: itUnlessMoto).
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  if (
+    endpoint &&
+    (await fetch(new URL('/moto-api/', endpoint)).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    process.env.INTAKE_ENDPOINT_IS_MOTO = '1';
+  }
   process.env.INTAKE_STATE_FILE = TEST_STATE_FILE;
 }
 
