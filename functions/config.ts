@@ -11,6 +11,8 @@ export interface Config {
   s3ForcePathStyle: boolean;
   /** Benchmarks: sum the DynamoDB capacity every call consumes. */
   measureCapacity: boolean;
+  /** Tests (test/iam): the file to record every AWS SDK call in, and the function they are made by. */
+  sdkCallLog?: { file: string; functionName: string };
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -30,5 +32,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     analyzeQueueUrl: required(env, queues.analyze.env),
     s3ForcePathStyle: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3),
     measureCapacity: env.INTAKE_MEASURE_CAPACITY === '1',
+    sdkCallLog: env.INTAKE_SDK_CALL_LOG
+      ? { file: env.INTAKE_SDK_CALL_LOG, functionName: required(env, 'AWS_LAMBDA_FUNCTION_NAME') }
+      : undefined,
   };
 }

@@ -130,13 +130,15 @@ export class IntakeStack extends Stack {
       analyzeDeadLetter: (fn) => {
         this.grantTable(fn, this.tables.jobs, 'readWrite');
       },
-      // Analysis reads the upload, writes chunks and the review, reads people, and queues processing.
+      // Analysis reads the upload, writes chunks and the review, reads people, and queues processing;
+      // an upload event queues the import's analysis (core/upload-event.ts) on the analyze queue.
       analyze: (fn) => {
         this.grantTable(fn, this.tables.jobs, 'readWrite');
         this.grantTable(fn, this.tables.people, 'read');
         this.grantBucketRead(fn);
         this.grantBucketPut(fn);
         this.queues.process.grantSendMessages(fn);
+        this.queues.analyze.grantSendMessages(fn);
       },
       processChunk: (fn) => {
         this.grantTable(fn, this.tables.jobs, 'readWrite');

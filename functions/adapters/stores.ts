@@ -1,8 +1,10 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Config } from '../config.js';
 import type { AwsClients } from './aws-clients.js';
 import { DynamoFieldStore } from './dynamo-field.store.js';
 import { DynamoImportStore } from './dynamo-import.store.js';
 import { DynamoPeopleStore } from './dynamo-people.store.js';
+import { meteredImports } from './observability.js';
 import { S3ChunkStore } from './s3-chunk.store.js';
 import { S3ResultFiles } from './s3-result.files.js';
 import { S3SourceStore } from './s3-source.store.js';
@@ -13,9 +15,11 @@ import { prefixedIds, systemClock } from './system.js';
  * Every adapter the use cases take, wired once per container from the configuration. Fields live
  * in the jobs table with imports: the API may write them, and it may not write people.
  */
-export function createStores(config: Config, clients: AwsClients) {
+export function createStores(config: Config, clients: AwsClients, metrics?: Metrics) {
+  const imports = new DynamoImportStore(clients.dynamo, config.jobsTable);
   return {
-    imports: new DynamoImportStore(clients.dynamo, config.jobsTable),
+    // With metrics: chunks counted and imports finished are counted as they pass (observability.ts).
+    imports: metrics ? meteredImports(imports, metrics) : imports,
     people: new DynamoPeopleStore(clients.dynamo, config.peopleTable, config.jobsTable),
     fields: new DynamoFieldStore(clients.dynamo, config.jobsTable),
     chunks: new S3ChunkStore(clients.s3, config.bucket),
