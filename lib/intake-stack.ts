@@ -43,6 +43,7 @@ import {
   tables,
   workers,
 } from '../functions/resources.js';
+import { IntakeObservability } from './observability.js';
 
 /** Repository root: entries in functions/resources.ts are relative to it. */
 const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -75,6 +76,7 @@ export class IntakeStack extends Stack {
   readonly apiFunction: NodejsFunction;
   readonly workerFunctions: Record<WorkerKey, NodejsFunction>;
   readonly httpApi: HttpApi;
+  readonly observability: IntakeObservability;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -169,6 +171,23 @@ export class IntakeStack extends Stack {
       );
       workerGrants[key](fn);
       return fn;
+    });
+
+    // The dashboard and the alarms besides the dead-letter ones (lib/observability.ts).
+    this.observability = new IntakeObservability(this, 'Observability', {
+      functions: [
+        { id: api.id, fn: this.apiFunction, worker: false },
+        ...keysOf(workers).map((key) => ({
+          id: workers[key].id,
+          fn: this.workerFunctions[key],
+          worker: true,
+        })),
+      ],
+      deadLetterQueues: keysOf(queues).map((key) => ({
+        id: `${queues[key].id}Dlq`,
+        queue: this.deadLetterQueues[key],
+      })),
+      tables: keysOf(tables).map((key) => ({ id: tables[key].id, table: this.tables[key] })),
     });
 
     // The HTTP API has no authorizer by design; API keys are checked in the router.

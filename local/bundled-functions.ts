@@ -148,19 +148,19 @@ export async function startBundledFunctions(options: {
   };
 
   const hosts = new Map<string, FunctionHost>();
+  for (const fn of functions.values()) {
+    const env = {
+      ...passThroughEnv(),
+      ...environmentOf(fn),
+      AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
+      AWS_LAMBDA_FUNCTION_TIMEOUT: String(fn.timeoutSeconds),
+      ...options.extraEnv?.(fn),
+    };
+    hosts.set(fn.id, new FunctionHost(fn, env, options.log));
+  }
   try {
-    for (const fn of functions.values()) {
-      const env = {
-        ...passThroughEnv(),
-        ...environmentOf(fn),
-        AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
-        AWS_LAMBDA_FUNCTION_TIMEOUT: String(fn.timeoutSeconds),
-        ...options.extraEnv?.(fn),
-      };
-      const started = new FunctionHost(fn, env, options.log);
-      hosts.set(fn.id, started);
-      await started.start();
-    }
+    // Loaded side by side, like the cold starts of separate functions.
+    await Promise.all([...hosts.values()].map((h) => h.start()));
   } catch (error) {
     await Promise.all([...hosts.values()].map((h) => h.stop()));
     throw error;

@@ -55,12 +55,15 @@ export function meteredImports(inner: ImportStore, metrics: Metrics): ImportStor
     if (moved && changes.status !== undefined && FINAL_STATUSES.includes(changes.status)) {
       const single = metrics.singleMetric();
       single.addDimension('status', changes.status);
+      single.addMetadata('import_id', id);
       single.addMetric(applicationMetrics.importsFinished, MetricUnit.Count, 1);
     }
     return moved;
   };
   const completeChunk: ImportStore['completeChunk'] = async (message, actionCounters, importDelta, now) => {
     const progress = await inner.completeChunk(message, actionCounters, importDelta, now);
+    // Not a dimension (one metric per import would cost): a property of the EMF record, for logs and tests.
+    metrics.addMetadata('import_id', message.import_id);
     metrics.addMetric(applicationMetrics.rowsProcessed, MetricUnit.Count, sum(actionCounters));
     metrics.addMetric(
       applicationMetrics.rowsFailed,

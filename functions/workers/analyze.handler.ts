@@ -33,6 +33,7 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
     const after = await stores.imports.get(tenant_id, import_id);
     // Only an analysis this invocation ran to its end (not a redelivered message of a done one).
     if (before?.status === 'analyzing' && after && after.status !== 'analyzing' && after.total_rows > 0) {
+      observability.metrics.addMetadata('import_id', import_id);
       observability.metrics.addMetric(
         applicationMetrics.analysisRowsPerSecond,
         MetricUnit.CountPerSecond,

@@ -20,10 +20,12 @@ const processor = new BatchProcessor(EventType.SQS);
 const deps = createStores(config, clients, observability.metrics);
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  const message = parseWorkMessage(record.body);
+  // Counted before parsing: a message that cannot be read is retried too, until its dead-letter queue.
   if (Number(record.attributes.ApproximateReceiveCount) > 1) {
+    observability.metrics.addMetadata('message_id', record.messageId);
     observability.metrics.addMetric(applicationMetrics.chunksRetried, MetricUnit.Count, 1);
   }
+  const message = parseWorkMessage(record.body);
   await processChunk(deps, message);
   logger.info('Chunk processed', { ...message });
 };

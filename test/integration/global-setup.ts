@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 // Global setup runs outside jest's module mapping, so it imports nothing from the project.
 // One file per test run, so runs side by side (several engineers, or CI and a developer) do not mix.
 const TEST_STATE_FILE = resolve(`.local/test-runtime-${process.pid}.json`);
+/** The runtime's output (its functions' logs and EMF metric lines), for tests that read it. */
+const TEST_LOG_FILE = resolve(`.local/test-runtime-${process.pid}.log`);
 
 /**
  * Starts the local runtime (`bin/local.ts`, what `npm start` runs) as a child process on a free
@@ -28,7 +30,12 @@ export default async function globalSetup(): Promise<void> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  mkdirSync(resolve('.local'), { recursive: true });
+  const log = createWriteStream(TEST_LOG_FILE);
+  child.stdout?.on('data', (d: Buffer) => {
+    output.push(d.toString());
+    log.write(d);
+  });
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
   (globalThis as { intakeRuntime?: ChildProcess }).intakeRuntime = child;
 
@@ -41,6 +48,7 @@ export default async function globalSetup(): Promise<void> {
   }
   process.env.INTAKE_API_KEY = apiKey;
   process.env.INTAKE_STATE_FILE = TEST_STATE_FILE;
+  process.env.INTAKE_RUNTIME_LOG = TEST_LOG_FILE;
 }
 
 async function waitUntilHealthy(child: ChildProcess, output: string[]): Promise<void> {
