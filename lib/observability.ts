@@ -82,7 +82,7 @@ export class IntakeObservability extends Construct {
     for (const { id: tableId, table } of props.tables) {
       this.tableThrottleAlarms[tableId] = new Alarm(this, `${tableId}ThrottlesAlarm`, {
         alarmDescription: `Requests to the ${tableId} table were throttled (on-demand capacity could not keep up)`,
-        metric: tableThrottles(table),
+        metric: tableThrottles(table, tableId),
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -162,7 +162,9 @@ export class IntakeObservability extends Construct {
               ...props.functions.map(({ id: fnId, fn }) =>
                 fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum', label: `${fnId} throttles` }),
               ),
-              ...props.tables.map(({ id: tableId, table }) => tableThrottles(table, `${tableId} throttles`)),
+              ...props.tables.map(({ id: tableId, table }) =>
+                tableThrottles(table, tableId, `${tableId} throttles`),
+              ),
             ],
             width: 8,
           }),
@@ -189,8 +191,11 @@ export class IntakeObservability extends Construct {
   }
 }
 
-/** Read and write throttle events of a table (and its indexes' writes land on it too). */
-function tableThrottles(table: ITable, label?: string): MathExpression {
+/**
+ * Read and write throttle events of a table. `id` names the expression's metrics: a graph holding
+ * several tables needs distinct ones.
+ */
+function tableThrottles(table: ITable, id: string, label?: string): MathExpression {
   const metric = (metricName: string) =>
     new Metric({
       namespace: 'AWS/DynamoDB',
@@ -200,8 +205,11 @@ function tableThrottles(table: ITable, label?: string): MathExpression {
       period: FIVE_MINUTES,
     });
   return new MathExpression({
-    expression: 'FILL(reads, 0) + FILL(writes, 0)',
-    usingMetrics: { reads: metric('ReadThrottleEvents'), writes: metric('WriteThrottleEvents') },
+    expression: `FILL(reads${id}, 0) + FILL(writes${id}, 0)`,
+    usingMetrics: {
+      [`reads${id}`]: metric('ReadThrottleEvents'),
+      [`writes${id}`]: metric('WriteThrottleEvents'),
+    },
     label: label ?? 'Read and write throttle events',
     period: FIVE_MINUTES,
   });

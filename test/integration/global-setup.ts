@@ -52,7 +52,8 @@ export default async function globalSetup(): Promise<void> {
 }
 
 async function waitUntilHealthy(child: ChildProcess, output: string[]): Promise<void> {
-  const deadline = Date.now() + 120_000;
+  // Generous: with INTAKE_HANDLERS=bundles the runtime also loads one bundle per function, and CI machines are shared.
+  const deadline = Date.now() + 240_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
       throw new Error(`The local runtime exited during start:\n${output.join('')}`);
@@ -66,5 +67,5 @@ async function waitUntilHealthy(child: ChildProcess, output: string[]): Promise<
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`The local runtime did not become healthy in 120 s:\n${output.join('')}`);
+  throw new Error(`The local runtime did not become healthy in 240 s:\n${output.join('')}`);
 }
