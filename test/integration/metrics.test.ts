@@ -73,7 +73,7 @@ describe('Metrics (embedded metric format)', () => {
         options: { skip_invalid: true },
       },
     });
-    expect(created.status).toBe(202);
+    expect(created.status).toBe(201);
     const id = created.body.id as string;
     const done = await waitForImport(id);
     const counters = done.counters as Record<string, number>;

@@ -24,12 +24,7 @@ interface PolicyStatement {
   Resource: unknown;
 }
 
-const WRITE_ITEM_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
+const WRITE_ITEM_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 let app: App;
 let stack: IntakeStack;
@@ -485,6 +480,26 @@ describe('IntakeStack', () => {
     expect(allows(fn, 's3:PutObject', stack.bucket)).toBe(true);
     expect(allows(fn, 's3:DeleteObject')).toBe(false);
     expect(allows(fn, 'sqs:SendMessage')).toBe(false);
+  });
+
+  it('grants no function table-wide or stream actions no code uses: no Scan, BatchWriteItem, DescribeTable or streams', () => {
+    for (const fn of [stack.apiFunction, ...keysOf(workers).map((key) => stack.workerFunctions[key])]) {
+      for (const action of [
+        'dynamodb:Scan',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'sqs:PurgeQueue',
+        's3:DeleteObject',
+      ]) {
+        expect({ fn: fn.node.id, action, allowed: allows(fn, action) }).toEqual({
+          fn: fn.node.id,
+          action,
+          allowed: false,
+        });
+      }
+    }
   });
 
   it('passes every cdk-nag AwsSolutions check or carries a reasoned acknowledgement', () => {
