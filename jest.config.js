@@ -1,4 +1,7 @@
-/** Two projects: `unit` needs no network; `integration` drives the local runtime over HTTP. */
+/**
+ * Three projects: `unit` needs no network; `integration` drives the local runtime over HTTP; `iam`
+ * checks the SDK calls an integration run recorded against the stack's IAM policies (test/iam).
+ */
 const common = {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
@@ -18,5 +21,6 @@ export default {
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
     },
+    { ...common, displayName: 'iam', testMatch: ['<rootDir>/test/iam/**/*.test.ts'] },
   ],
 };

@@ -23,6 +23,12 @@ const visibility = Object.fromEntries(
     }),
 );
 const log = (message: string) => console.log(message);
+/** `INTAKE_HANDLERS=bundles`: run the esbuild bundles `cdk synth` wrote (INTAKE_CDK_OUT, default cdk.out). */
+const handlers = process.env.INTAKE_HANDLERS || 'source';
+if (handlers !== 'source' && handlers !== 'bundles') {
+  console.error(`INTAKE_HANDLERS must be source or bundles, not ${handlers}`);
+  process.exit(1);
+}
 
 let runtime: Runtime | undefined;
 let stopping = false;
@@ -49,6 +55,10 @@ runtime = await startRuntime({
   devApiKey: process.env.INTAKE_DEV_API_KEY || undefined,
   visibilityTimeoutSeconds: visibility,
   stateFile: resolve(process.env.INTAKE_STATE_FILE ?? '.local/runtime.json'),
+  handlers,
+  cdkOut: process.env.INTAKE_CDK_OUT || undefined,
+  // test/iam: every AWS SDK call of every function, recorded under this directory.
+  sdkCallsDir: process.env.INTAKE_SDK_CALLS ? resolve(process.env.INTAKE_SDK_CALLS) : undefined,
   log,
 }).catch((error: unknown) => {
   console.error('Intake could not start:', error instanceof Error ? error.message : error);

@@ -19,6 +19,8 @@ export interface Config {
   webhooksAllowLoopback: boolean;
   /** Seconds before each webhook retry (INTAKE_WEBHOOK_RETRY_SCHEDULE, e.g. `1,1` in tests). */
   webhookRetrySchedule: readonly number[];
+  /** Tests (test/iam): the file to record every AWS SDK call in, and the function they are made by. */
+  sdkCallLog?: { file: string; functionName: string };
 }
 
 function eventsOf(env: NodeJS.ProcessEnv): Config['events'] {
@@ -54,5 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetrySchedule: env.INTAKE_WEBHOOK_RETRY_SCHEDULE
       ? parseRetrySchedule(env.INTAKE_WEBHOOK_RETRY_SCHEDULE, 'INTAKE_WEBHOOK_RETRY_SCHEDULE')
       : DEFAULT_RETRY_SCHEDULE,
+    sdkCallLog: env.INTAKE_SDK_CALL_LOG
+      ? { file: env.INTAKE_SDK_CALL_LOG, functionName: required(env, 'AWS_LAMBDA_FUNCTION_NAME') }
+      : undefined,
   };
 }

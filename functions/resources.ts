@@ -234,3 +234,23 @@ export const bucket = {
     maxAgeSeconds: number;
   };
 };
+
+/**
+ * The application metrics the functions publish (CloudWatch embedded metric format, through
+ * Powertools) and the stack's dashboard reads: one namespace, the `service` dimension Powertools
+ * adds to each, and `status` on imports finished.
+ */
+export const applicationMetrics = {
+  namespace: 'Intake',
+  service: 'intake',
+  /** Rows a chunk invocation worked (every outcome); a chunk delivered again counts again. */
+  rowsProcessed: 'RowsProcessed',
+  /** Of those, rows that did not apply: failed, conflict or unprocessed. */
+  rowsFailed: 'RowsFailed',
+  /** Chunk messages received more than once (redelivered after a failure or a timeout). */
+  chunksRetried: 'ChunksRetried',
+  /** Imports that reached a final status, with the `status` dimension. */
+  importsFinished: 'ImportsFinished',
+  /** Rows an analysis read per second of its run. */
+  analysisRowsPerSecond: 'AnalysisRowsPerSecond',
+} as const;

@@ -1,13 +1,14 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoTenantStore } from '../functions/adapters/dynamo-tenant.store.js';
 import { grantApiKey } from '../functions/core/tenants.js';
-import { queues, tables, workers } from '../functions/resources.js';
+import { api as apiDefinition, queues, tables, workers } from '../functions/resources.js';
+import { type BundledFunctions, startBundledFunctions } from './bundled-functions.js';
 import { type Emulator, startDynamoDbLocal, startFauxqs } from './emulators.js';
 import { SqsEventSource } from './event-source.js';
 import { startGateway } from './gateway.js';
@@ -22,6 +23,15 @@ export interface RuntimeOptions {
   visibilityTimeoutSeconds?: Partial<Record<keyof typeof queues, number>>;
   /** Where to write the endpoints and names, for `npm run keys` and the tests. */
   stateFile: string;
+  /**
+   * `source` (default): the handlers' TypeScript, in this process. `bundles`: the esbuild bundles
+   * in `cdkOut` (what `cdk synth` wrote, what Lambda runs), one process each (bundled-functions.ts).
+   */
+  handlers?: 'source' | 'bundles';
+  /** The cloud assembly the bundles come from; `cdk.out` when absent. */
+  cdkOut?: string;
+  /** Bundles only: record every AWS SDK call each function makes under this directory (test/iam). */
+  sdkCallsDir?: string;
   log: (message: string) => void;
 }
 
@@ -43,10 +53,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const sources: SqsEventSource[] = [];
   let server: Server | undefined;
   let corsFront: CorsFront | undefined;
+  let bundled: BundledFunctions | undefined;
   const stop = async () => {
     await Promise.all(sources.map((source) => source.stop()));
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await corsFront?.stop();
+    await bundled?.stop();
     await Promise.all(emulators.map((emulator) => emulator.stop()));
   };
 
@@ -101,11 +113,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     );
 
     // Handlers read their configuration at import, so they are loaded once the environment is set.
-    const { handler: api } = await import('../functions/api/router.handler.js');
-    for (const worker of Object.values(workers)) {
-      const module = (await import(`../${worker.entry}`)) as {
-        handler: ConstructorParameters<typeof SqsEventSource>[3];
-      };
+    if (options.handlers === 'bundles') {
+      bundled = await startBundledFunctions({
+        cdkOut: resolve(options.cdkOut ?? 'cdk.out'),
+        localEnv: process.env,
+        extraEnv: (fn): Record<string, string> =>
+          options.sdkCallsDir
+            ? { INTAKE_SDK_CALL_LOG: join(options.sdkCallsDir, `${fn.logicalId}.${process.pid}.jsonl`) }
+            : {},
+        log: options.log,
+      });
+    }
+    const handlers = bundled
+      ? await bundledHandlers(bundled, options.sdkCallsDir)
+      : await sourceHandlers(options.sdkCallsDir);
+    for (const [key, worker] of Object.entries(workers)) {
       const queue = made.queues[worker.queue];
       const from =
         'deadLetter' in worker && worker.deadLetter
@@ -116,11 +138,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
               visibilityTimeoutSeconds: queues[worker.queue].visibilityTimeoutSeconds,
             }
           : queue;
-      const source = new SqsEventSource(sqs, from, worker, module.handler);
+      const source = new SqsEventSource(sqs, from, worker, handlers.worker(key as keyof typeof workers));
       source.start();
       sources.push(source);
     }
-    server = await startGateway(api as never, options.port);
+    server = await startGateway(handlers.api as never, options.port);
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const url = `http://127.0.0.1:${port}`;
@@ -137,6 +159,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           pid: process.pid,
           uploadEvents: made.uploadEvents,
           children: emulators.map((emulator) => emulator.process.pid),
+          functions: bundled?.pids() ?? [],
           env: {
             AWS_REGION: process.env.AWS_REGION,
             ...Object.fromEntries(
@@ -157,4 +180,54 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await stop();
     throw error;
   }
+}
+
+type WorkerHandler = ConstructorParameters<typeof SqsEventSource>[3];
+type ApiHandler = Parameters<typeof startGateway>[0];
+
+interface Handlers {
+  api: ApiHandler;
+  worker(key: keyof typeof workers): WorkerHandler;
+}
+
+/** The handlers' TypeScript, imported into this process. */
+async function sourceHandlers(sdkCallsDir: string | undefined): Promise<Handlers> {
+  if (sdkCallsDir) {
+    throw new Error('Recording SDK calls needs one process per function: set INTAKE_HANDLERS=bundles');
+  }
+  const { handler: api } = await import('../functions/api/router.handler.js');
+  const loaded = new Map<string, WorkerHandler>();
+  for (const worker of Object.values(workers)) {
+    const module = (await import(`../${worker.entry}`)) as { handler: WorkerHandler };
+    loaded.set(worker.id, module.handler);
+  }
+  return {
+    api: api as never,
+    worker: (key) => loaded.get(workers[key].id) as WorkerHandler,
+  };
+}
+
+/**
+ * The bundles, one process per function. With `sdkCallsDir`, also writes which template resource
+ * each local name stands for, so test/iam can check the recorded calls against the template.
+ */
+async function bundledHandlers(
+  bundled: BundledFunctions,
+  sdkCallsDir: string | undefined,
+): Promise<Handlers> {
+  if (sdkCallsDir) {
+    await mkdir(sdkCallsDir, { recursive: true });
+    await writeFile(
+      join(sdkCallsDir, `names.${process.pid}.json`),
+      JSON.stringify(bundled.logicalIdsByLocalName, null, 2),
+    );
+  }
+  const api = bundled.invoker(apiDefinition.id);
+  return {
+    api: ((event: unknown) => api(event)) as never,
+    worker: (key) => {
+      const invoke = bundled.invoker(workers[key].id);
+      return (async (event: unknown) => invoke(event)) as WorkerHandler;
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { createAwsClients } from '../adapters/aws-clients.js';
 import { CsvReaderInspector } from '../adapters/csv/csv-inspector.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency.store.js';
 import { DynamoTenantStore } from '../adapters/dynamo-tenant.store.js';
+import { createObservability, observed } from '../adapters/observability.js';
 import { createStores } from '../adapters/stores.js';
 import { loadConfig } from '../config.js';
 import { DynamoLearningLockerRegistry } from '../surfaces/learninglocker/registry.dynamo.js';
@@ -23,10 +24,11 @@ import { staticRoutes } from './static-files.js';
 import type { Surface } from './surface.js';
 
 const config = loadConfig();
-const clients = createAwsClients(config);
+const observability = createObservability();
+const clients = createAwsClients(config, observability.tracer);
 const logger = new Logger({ serviceName: 'intake-api' });
 
-const deps = createStores(config, clients);
+const deps = createStores(config, clients, observability.metrics);
 
 /**
  * The API surfaces; each brings its routes and its error format. Native comes last: its error
@@ -57,6 +59,7 @@ const errors = errorResponses(
 
 /** The API Lambda: authenticate, honour Idempotency-Key, route, map errors. */
 export const handler = middy<HttpEvent, HttpResult, Error, TenantContext>()
+  .use(observed(observability))
   .use(errors)
   .use(authenticate(new DynamoTenantStore(clients.dynamo, config.jobsTable)))
   .use(idempotency(new DynamoIdempotencyStore(clients.dynamo, config.jobsTable), { errors, logger }))

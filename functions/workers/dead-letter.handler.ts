@@ -1,7 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSEvent, SQSHandler, SQSRecord } from 'aws-lambda';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws-clients.js';
+import { createObservability, observed } from '../adapters/observability.js';
 import { importOfSourceKey } from '../adapters/s3-source.store.js';
 import { createStores } from '../adapters/stores.js';
 import { loadConfig } from '../config.js';
@@ -9,11 +11,12 @@ import { deadLetter } from '../core/dead-letter.js';
 import { parseDeadLetter } from './messages.js';
 
 const config = loadConfig();
-const clients = createAwsClients(config);
+const observability = createObservability();
+const clients = createAwsClients(config, observability.tracer);
 const logger = new Logger({ serviceName: 'intake-dead-letter' });
 const processor = new BatchProcessor(EventType.SQS);
 
-const deps = createStores(config, clients);
+const deps = createStores(config, clients, observability.metrics);
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
   const messages = parseDeadLetter(record.body, importOfSourceKey);
@@ -33,5 +36,7 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
  * Consumes the dead-letter queues: a chunk's rows become unprocessed; an analysis (or an upload
  * event whose analysis could not run) fails its import if it is still analyzing.
  */
-export const handler: SQSHandler = async (event: SQSEvent, context) =>
-  processPartialResponse(event, recordHandler, processor, { context });
+export const handler = middy(
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, recordHandler, processor, { context }),
+).use(observed(observability));

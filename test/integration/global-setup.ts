@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 // Global setup runs outside jest's module mapping, so it imports nothing from the project.
 // One file per test run, so runs side by side (several engineers, or CI and a developer) do not mix.
 const TEST_STATE_FILE = resolve(`.local/test-runtime-${process.pid}.json`);
+/** The runtime's output (its functions' logs and EMF metric lines), for tests that read it. */
+const TEST_LOG_FILE = resolve(`.local/test-runtime-${process.pid}.log`);
 
 /**
  * Starts the local runtime (`bin/local.ts`, what `npm start` runs) as a child process on a free
@@ -31,7 +33,12 @@ export default async function globalSetup(): Promise<void> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  mkdirSync(resolve('.local'), { recursive: true });
+  const log = createWriteStream(TEST_LOG_FILE);
+  child.stdout?.on('data', (d: Buffer) => {
+    output.push(d.toString());
+    log.write(d);
+  });
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
   (globalThis as { intakeRuntime?: ChildProcess }).intakeRuntime = child;
 
@@ -55,10 +62,12 @@ export default async function globalSetup(): Promise<void> {
     process.env.INTAKE_ENDPOINT_IS_MOTO = '1';
   }
   process.env.INTAKE_STATE_FILE = TEST_STATE_FILE;
+  process.env.INTAKE_RUNTIME_LOG = TEST_LOG_FILE;
 }
 
 async function waitUntilHealthy(child: ChildProcess, output: string[]): Promise<void> {
-  const deadline = Date.now() + 120_000;
+  // Generous: with INTAKE_HANDLERS=bundles the runtime also loads one bundle per function, and CI machines are shared.
+  const deadline = Date.now() + 240_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
       throw new Error(`The local runtime exited during start:\n${output.join('')}`);
@@ -72,5 +81,5 @@ async function waitUntilHealthy(child: ChildProcess, output: string[]): Promise<
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`The local runtime did not become healthy in 120 s:\n${output.join('')}`);
+  throw new Error(`The local runtime did not become healthy in 240 s:\n${output.join('')}`);
 }

@@ -11,4 +11,5 @@ export default async function globalTeardown(): Promise<void> {
   await exited;
   clearTimeout(timer);
   if (process.env.INTAKE_STATE_FILE) rmSync(process.env.INTAKE_STATE_FILE, { force: true });
+  if (process.env.INTAKE_RUNTIME_LOG) rmSync(process.env.INTAKE_RUNTIME_LOG, { force: true });
 }

@@ -35,7 +35,11 @@ describe('npm start', () => {
     for (const deadline = Date.now() + 90_000; !existsSync(stateFile) && Date.now() < deadline; ) {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { url: string; children: number[] };
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+      url: string;
+      children: number[];
+      functions: number[];
+    };
     const health = await fetch(`${state.url}/health`);
     const children = process.env.AWS_ENDPOINT_URL ? [] : state.children;
 
@@ -46,6 +50,9 @@ describe('npm start', () => {
     expect(code).toBe(0);
     expect(children.length).toBe(process.env.AWS_ENDPOINT_URL ? 0 : 2);
     expect(children.filter(alive)).toEqual([]);
+    // INTAKE_HANDLERS=bundles: one process per function, stopped too.
+    expect(state.functions.length).toBe(process.env.INTAKE_HANDLERS === 'bundles' ? 5 : 0);
+    expect(state.functions.filter(alive)).toEqual([]);
     expect(await visibility()).toBe(before);
   });
 });

@@ -25,12 +25,7 @@ interface PolicyStatement {
   Resource: unknown;
 }
 
-const WRITE_ITEM_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
+const WRITE_ITEM_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 let app: App;
 let stack: IntakeStack;
@@ -331,7 +326,11 @@ describe('IntakeStack', () => {
   });
 
   it('alarms as soon as one message is received from any dead-letter queue', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', keysOf(queues).length);
+    // The other alarms (worker errors, throttles) are lib/observability.ts's: observability.test.ts.
+    const sqsAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => alarm.Properties.Namespace === 'AWS/SQS',
+    );
+    expect(sqsAlarms).toHaveLength(keysOf(queues).length);
     for (const key of keysOf(queues)) {
       expect(propertiesOf(stack.deadLetterAlarms[key])).toMatchObject({
         Namespace: 'AWS/SQS',
@@ -560,6 +559,26 @@ describe('IntakeStack', () => {
     expect(allows(fn, 'dynamodb:GetItem', stack.tables.people)).toBe(false);
     expect(allows(fn, 's3:GetObject')).toBe(false);
     expect(allows(stack.apiFunction, 'sqs:SendMessage', stack.queues.webhooks)).toBe(true);
+  });
+
+  it('grants no function table-wide or stream actions no code uses: no Scan, BatchWriteItem, DescribeTable or streams', () => {
+    for (const fn of [stack.apiFunction, ...keysOf(workers).map((key) => stack.workerFunctions[key])]) {
+      for (const action of [
+        'dynamodb:Scan',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'sqs:PurgeQueue',
+        's3:DeleteObject',
+      ]) {
+        expect({ fn: fn.node.id, action, allowed: allows(fn, action) }).toEqual({
+          fn: fn.node.id,
+          action,
+          allowed: false,
+        });
+      }
+    }
   });
 
   it('passes every cdk-nag AwsSolutions check or carries a reasoned acknowledgement', () => {
