@@ -114,6 +114,11 @@ export async function startBundledFunctions(options: {
   cdkOut: string;
   localEnv: Record<string, string | undefined>;
   extraEnv?: (fn: BundledFunction) => Record<string, string>;
+  /**
+   * Variables of the template the runtime has a local stand-in for (the event bus: an events file
+   * given in `extraEnv`): left out of the function's environment.
+   */
+  standIns?: readonly string[];
   log: (message: string) => void;
 }): Promise<BundledFunctions> {
   const { template, templateFile } = readCloudAssembly(options.cdkOut);
@@ -129,6 +134,7 @@ export async function startBundledFunctions(options: {
   const environmentOf = (fn: BundledFunction): Record<string, string> => {
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(fn.environment)) {
+      if (options.standIns?.includes(name)) continue;
       if (typeof value === 'string') {
         env[name] = value;
         continue;
@@ -190,6 +196,8 @@ function passThroughEnv(): Record<string, string> {
     (name) =>
       name.startsWith('AWS_') ||
       name.startsWith('POWERTOOLS_') ||
+      // Local webhook settings: loopback receivers allowed, a short retry schedule (tests).
+      name.startsWith('INTAKE_WEBHOOK') ||
       ['PATH', 'HOME', 'TZ', 'LANG', 'INTAKE_MEASURE_CAPACITY'].includes(name),
   );
   return Object.fromEntries(names.map((name) => [name, process.env[name] ?? '']));

@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoTenantStore } from '../functions/adapters/dynamo-tenant.store.js';
 import { grantApiKey } from '../functions/core/tenants.js';
-import { api as apiDefinition, queues, tables, workers } from '../functions/resources.js';
+import { api as apiDefinition, eventBus, queues, tables, workers } from '../functions/resources.js';
 import { type BundledFunctions, startBundledFunctions } from './bundled-functions.js';
 import { type Emulator, startDynamoDbLocal, startFauxqs } from './emulators.js';
 import { SqsEventSource } from './event-source.js';
@@ -117,10 +117,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       bundled = await startBundledFunctions({
         cdkOut: resolve(options.cdkOut ?? 'cdk.out'),
         localEnv: process.env,
-        extraEnv: (fn): Record<string, string> =>
-          options.sdkCallsDir
+        // No EventBridge here: events go to the local events file (and the webhook queue) instead of the bus.
+        standIns: [eventBus.env],
+        extraEnv: (fn): Record<string, string> => ({
+          INTAKE_EVENTS_FILE: made.env.INTAKE_EVENTS_FILE ?? '',
+          ...(options.sdkCallsDir
             ? { INTAKE_SDK_CALL_LOG: join(options.sdkCallsDir, `${fn.logicalId}.${process.pid}.jsonl`) }
-            : {},
+            : {}),
+        }),
         log: options.log,
       });
     }
