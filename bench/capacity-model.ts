@@ -4,6 +4,9 @@
  * 1,000 WCU/s and 3,000 RCU/s (a partition's limit; adaptive capacity can split a partition, never
  * one key). The rules, for each key the metered import touched:
  *
+ * Writes and reads are counted apart: a chunk that only reads a key (the last one, writing the
+ * result files) does not make another chunk's writes to it shared.
+ *
  *  - A key that more than one chunk touched (the import's item, its one partition of row results,
  *    one workspace's index key, a shard of either) is taken to be written at its density (its
  *    units per row of the chunks that touched it) for every row the import applies while those
@@ -29,8 +32,8 @@ export interface KeyLoad {
   key: string;
   write: number;
   read: number;
-  /** How many of the import's chunks consumed units on this key (0: none, only outside chunks). */
-  chunks: number;
+  /** How many of the import's chunks consumed write and read units on this key (0: only outside chunks). */
+  chunks: { write: number; read: number };
 }
 
 export interface ImportShape {
@@ -88,10 +91,11 @@ export function modelCapacity(loads: KeyLoad[], shape: ImportShape, assume: Mode
       if (units <= 0) continue;
       const limit = PARTITION_LIMITS[kind];
       const { target, key } = load;
-      if (load.chunks === 1 && shape.chunks > 1) {
+      const chunks = load.chunks[kind];
+      if (chunks === 1 && shape.chunks > 1) {
         bursts.push({ target, key, kind, rowsPerSecond: (limit * shape.chunkRows) / units });
       } else {
-        const rows = load.chunks === 0 ? shape.rows : Math.min(shape.rows, load.chunks * shape.chunkRows);
+        const rows = chunks === 0 ? shape.rows : Math.min(shape.rows, chunks * shape.chunkRows);
         shared.push({ target, key, kind, rowsPerSecond: (limit * rows) / units });
       }
     }

@@ -142,7 +142,13 @@ export async function capacity(state: State) {
 export interface MeteredKeys {
   read: number;
   write: number;
-  keys: { target: string; key: string; read: number; write: number; scopes: string[] }[];
+  keys: {
+    target: string;
+    key: string;
+    read: number;
+    write: number;
+    scopes: { read: string[]; write: string[] };
+  }[];
   invocations: Record<string, { count: number; ms: number }>;
 }
 
@@ -162,18 +168,27 @@ const tableIds = (state: State): Map<string, string> =>
  */
 export function keyLoadsOf(metered: MeteredKeys, importId: string, state?: State) {
   const names = state ? tableIds(state) : new Map<string, string>();
-  return metered.keys.map((load) => {
+  const chunksOf = (scopes: string[]) => {
     const chunks = new Set<number>();
-    for (const scope of load.scopes) {
+    for (const scope of scopes) {
       if (!scope.startsWith(`${workers.processChunk.id} `)) continue;
       for (const body of scope.slice(workers.processChunk.id.length + 1).split('\n')) {
         const message = JSON.parse(body) as { import_id?: string; chunk?: number };
         if (message.import_id === importId && message.chunk !== undefined) chunks.add(message.chunk);
       }
     }
+    return chunks.size;
+  };
+  return metered.keys.map((load) => {
     const [table = '', index] = load.target.split('/');
     const target = `${names.get(table) ?? table}${index ? `/${index}` : ''}`;
-    return { target, key: load.key, write: load.write, read: load.read, chunks: chunks.size };
+    return {
+      target,
+      key: load.key,
+      write: load.write,
+      read: load.read,
+      chunks: { write: chunksOf(load.scopes.write), read: chunksOf(load.scopes.read) },
+    };
   });
 }
 

@@ -11,13 +11,13 @@ export { itemBytes, transactionWriteUnits } from './capacity-keys.js';
  */
 export const consumed = { read: 0, write: 0 };
 
-/** One partition key's load: units, and the scopes that consumed them (`worker message`). */
+/** One partition key's load: units, and the scopes that consumed them (`worker message`), by kind. */
 export interface KeyLoad {
   target: string;
   key: string;
   read: number;
   write: number;
-  scopes: Set<string>;
+  scopes: { read: Set<string>; write: Set<string> };
 }
 
 const loads = new Map<string, KeyLoad>();
@@ -61,11 +61,17 @@ function charge(charges: KeyCharge[], kind: 'read' | 'write'): void {
       load = loads.get(id);
     }
     if (!load) {
-      load = { target, key: id.split('\u0000')[1] as string, read: 0, write: 0, scopes: new Set() };
+      load = {
+        target,
+        key: id.split('\u0000')[1] as string,
+        read: 0,
+        write: 0,
+        scopes: { read: new Set(), write: new Set() },
+      };
       loads.set(id, load);
     }
     load[kind] += units;
-    if (label) load.scopes.add(label);
+    if (label) load.scopes[kind].add(label);
   }
 }
 
@@ -73,7 +79,10 @@ function charge(charges: KeyCharge[], kind: 'read' | 'write'): void {
 export function capacitySnapshot(reset = false) {
   const snapshot = {
     ...consumed,
-    keys: [...loads.values()].map((load) => ({ ...load, scopes: [...load.scopes] })),
+    keys: [...loads.values()].map((load) => ({
+      ...load,
+      scopes: { read: [...load.scopes.read], write: [...load.scopes.write] },
+    })),
     invocations: Object.fromEntries(invocations),
   };
   if (reset) {

@@ -8,7 +8,7 @@ const load = (target: string, key: string, write: number, read: number, chunks: 
   key,
   write,
   read,
-  chunks,
+  chunks: { write: chunks, read: chunks },
 });
 
 describe('The capacity model', () => {
@@ -72,6 +72,23 @@ describe('The capacity model', () => {
     expect(model.hottest.Jobs?.write).toMatchObject({ key: 'a', share: 0.6 });
     expect(model.hottest.Jobs?.read).toMatchObject({ key: 'b', share: 0.3 });
     expect(model.hottest.People?.read).toMatchObject({ key: 'c', share: 0.6 });
+  });
+});
+
+describe('The capacity model, writes and reads apart', () => {
+  it('keeps a chunk’s own writes a burst when other chunks only read the key', () => {
+    const results: KeyLoad = {
+      target: 'Jobs',
+      key: 'chunk-4',
+      write: 2_000,
+      read: 50,
+      chunks: { write: 1, read: 2 },
+    };
+    const model = modelCapacity([results], shape, assume);
+
+    expect(model.workerBound).toMatchObject({ key: 'chunk-4', kind: 'write', rowsPerSecond: 500 });
+    // The reads are shared: 50 units over the rows of two chunks.
+    expect(model.ceilingBound).toMatchObject({ kind: 'read', rowsPerSecond: 120_000 });
   });
 });
 
