@@ -4,6 +4,7 @@
  * is this file built by esbuild (bench/runtime-client.ts). Prints JSON.
  */
 import { createAwsClients } from '../functions/adapters/aws-clients.js';
+import { consumed } from '../functions/adapters/capacity-meter.js';
 import { createStores } from '../functions/adapters/stores.js';
 import { systemClock } from '../functions/adapters/system.js';
 import { loadConfig } from '../functions/config.js';
@@ -61,5 +62,6 @@ console.log(
     rows: item?.total_rows,
     status: item?.status,
     peakRssBytes: maxRssBytes,
+    consumed,
   }),
 );

@@ -10,9 +10,22 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { limits } from '../functions/core/limits.js';
+import { workers } from '../functions/resources.js';
+import { costPerMillionRows } from './aws-cost.js';
 import { rawAtomic, rawItems, rawLookups, rawParse, rawWrite } from './baselines.js';
+import { type CapacityModel, modelCapacity } from './capacity-model.js';
 import { writeCsv } from './csv-generator.js';
-import { analyzeInChild, api, capacity, startRuntime, upload, waitFor } from './runtime-client.js';
+import {
+  analyzeInChild,
+  api,
+  capacity,
+  capacityKeys,
+  keyLoadsOf,
+  startRuntime,
+  upload,
+  waitFor,
+} from './runtime-client.js';
 
 // This machine may run Node 20 (package.json engines) while Lambda runs 22: the SDK's notice about it is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -20,6 +33,12 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const BIG = process.env.BENCH_BIG === '1';
 /** With BENCH_BIG: also import the 1,000,000-row file (about an hour on a 2-core machine). */
 const BIG_IMPORT = BIG && process.env.BENCH_BIG_IMPORT === '1';
+/**
+ * The capacity model's assumption of what one chunk worker applies in AWS when no key holds it
+ * back: a 1,000-row chunk a second (four requests of 25 rows in flight at about 25 ms each would
+ * allow four times that; lookups and counting take the rest).
+ */
+const AWS_WORKER_ROWS_PER_SECOND = 1_000;
 const work = join(tmpdir(), `intake-bench-${process.pid}`);
 mkdirSync(work, { recursive: true });
 
@@ -49,11 +68,13 @@ try {
   const lookups = await rawLookups(state, workspace, ROWS);
 
   const before = await capacity(state);
+  await capacityKeys(state, true);
   const started = performance.now();
   await api(state, 'POST', `/v1/imports/${id}/actions`, { type: 'process' });
   const done = await waitFor(state, id, ['completed', 'completed_with_errors']);
   const importMs = performance.now() - started;
   const after = await capacity(state);
+  const metered = await capacityKeys(state, true);
   const raw = await rawWrite(state, ROWS);
   const atomic = await rawAtomic(state, ROWS);
   const items = await rawItems(state, ROWS);
@@ -67,8 +88,34 @@ try {
   // the person and its index entry (the index projects every attribute, so it changes too).
   const minimumWcu = created * 5 + updated * 3 + unchanged;
   const minimumRcu = ROWS * 2 * 0.5 + (updated + unchanged) * 0.5;
+  const chunks = Math.max(1, Math.ceil(ROWS / limits.chunkRows));
+  const model = modelCapacity(
+    keyLoadsOf(metered, id, state),
+    { rows: ROWS, chunks, chunkRows: limits.chunkRows },
+    {
+      workerRowsPerSecond: AWS_WORKER_ROWS_PER_SECOND,
+    },
+  );
+  const worker = metered.invocations[workers.processChunk.id] ?? { count: 0, ms: 0 };
+  // The analysis ran in its own process: its units and time are its own report's.
+  const cost = costPerMillionRows({
+    rows: ROWS,
+    chunks,
+    writeUnits: after.write - before.write + analysis.consumed.write,
+    readUnits: after.read - before.read + analysis.consumed.read,
+    invocations: worker.count + 1,
+    gbSeconds:
+      (worker.ms / 1000) * (workers.processChunk.memoryMb / 1024) +
+      (analysis.ms / 1000) * (workers.analyze.memoryMb / 1024),
+  });
   Object.assign(results, {
     counters,
+    capacity_model: { ...model, assumed_worker_rows_per_s: AWS_WORKER_ROWS_PER_SECOND },
+    cost_per_million_rows: cost,
+    analysis_capacity: {
+      write_per_row: analysis.consumed.write / ROWS,
+      read_per_row: analysis.consumed.read / ROWS,
+    },
     raw_parse: { ms: parseMs, rows_per_s: ROWS / (parseMs / 1000) },
     analyze: {
       ms: analysis.ms,
@@ -114,10 +161,16 @@ try {
       email: `kind${i}@example.com`,
       attributes: { team: `team-${i % 7}`, city, score: String(i % 100) },
     }));
+  // Failed: each row's two identifiers belong to two different people (an ambiguous match).
+  const ambiguous = people('b').map((person, i) => ({
+    ...person,
+    email: `kind${(i + 1) % 1000}@example.com`,
+  }));
   for (const [kind, records] of [
     ['create', people('a')],
     ['update', people('b')],
     ['unchanged', people('b')],
+    ['failed', ambiguous],
   ] as const) {
     const start = await capacity(state);
     const created = await api(state, 'POST', '/v1/imports', {
@@ -127,7 +180,7 @@ try {
     });
     const finished = await waitFor(state, created.id as string, ['completed', 'completed_with_errors']);
     const end = await capacity(state);
-    const outcome = kind === 'create' ? 'created' : kind === 'update' ? 'updated' : 'unchanged';
+    const outcome = { create: 'created', update: 'updated', unchanged: 'unchanged', failed: 'failed' }[kind];
     if ((finished.counters as Record<string, number>)[outcome] !== 1000)
       throw new Error(`${kind}: ${JSON.stringify(finished.counters)}`);
     kinds[kind] = {
@@ -204,6 +257,9 @@ function report(results: Record<string, unknown>) {
     `write capacity units / row       ${fmt(r.capacity?.write_per_row, 2).padEnd(14)} minimum   ${fmt(r.capacity?.write_minimum_per_row, 2).padEnd(15)} ${fmt((r.capacity?.write_per_row ?? 0) / (r.capacity?.write_minimum_per_row ?? 1), 2).padEnd(7)} <= 2`,
     `read capacity units / row        ${fmt(r.capacity?.read_per_row, 2).padEnd(14)} minimum   ${fmt(r.capacity?.read_minimum_per_row, 2).padEnd(15)} ${fmt((r.capacity?.read_per_row ?? 0) / (r.capacity?.read_minimum_per_row ?? 1), 2).padEnd(7)} <= 2`,
     `analyze peak RSS, ${fmt(ROWS)} rows   ${fmt(r.analyze?.peak_rss_mb)} MB`,
+    ...capacityLines(results.capacity_model as CapacityModel | undefined, fmt),
+    `  analysis (review) units / row  ${fmt(r.analysis_capacity?.write_per_row, 2)} WCU, ${fmt(r.analysis_capacity?.read_per_row, 2)} RCU (the 'analyze' of the main import, in its own process)`,
+    `cost per million rows (AWS)      $${fmt(r.cost_per_million_rows?.total, 2)} (DynamoDB $${fmt(r.cost_per_million_rows?.dynamo, 2)}, Lambda $${fmt(r.cost_per_million_rows?.lambda, 2)}, SQS $${fmt(r.cost_per_million_rows?.sqs, 3)}, S3 $${fmt(r.cost_per_million_rows?.s3, 3)}; bench/aws-cost.ts)   target <= $2.50`,
     ...Object.entries(
       (results.capacity_by_kind ?? {}) as Record<string, { write_per_row: number; read_per_row: number }>,
     ).map(
@@ -227,4 +283,24 @@ function report(results: Record<string, unknown>) {
   const out = `bench/results/bench-${Date.now()}.json`;
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${out}`);
+}
+
+/** The capacity model's lines: each table and index's hottest key, the ceiling, one worker's speed. */
+function capacityLines(
+  model: CapacityModel | undefined,
+  fmt: (n: number | undefined, digits?: number) => string,
+) {
+  if (!model) return [];
+  const pct = (share: number) => `${fmt(share * 100, 1)}%`;
+  const bound = (b: CapacityModel['ceilingBound']) =>
+    b ? `${b.kind} units on ${b.target} ${b.key}` : 'no key';
+  return [
+    "hottest key of each table and index (share of all the import's write / read units):",
+    ...Object.entries(model.hottest).map(
+      ([target, hot]) =>
+        `  ${target.padEnd(30)} write ${pct(hot.write.share).padEnd(7)} (${hot.write.key || '-'})   read ${pct(hot.read.share).padEnd(7)} (${hot.read.key || '-'})`,
+    ),
+    `modelled AWS ceiling, one import ${fmt(model.ceilingRowsPerSecond)} rows/s (bound by ${bound(model.ceilingBound)})   target >= 5,000`,
+    `  one chunk worker               ${fmt(model.workerRowsPerSecond)} rows/s (${model.workerBound ? `burst on ${bound(model.workerBound)}` : 'the assumed speed'}); ${fmt(model.concurrencyForCeiling)} workers reach the ceiling`,
+  ];
 }

@@ -8,7 +8,7 @@ import { createReadStream, existsSync, readFileSync, rmSync, statSync } from 'no
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { workers } from '../functions/resources.js';
+import { tables, workers } from '../functions/resources.js';
 
 const KEY = 'ik_bench_key_0123456789';
 /** The tenant the local runtime seeds for its dev key. */
@@ -138,6 +138,60 @@ export async function capacity(state: State) {
   return (await (await fetch(`${state.url}/_local/capacity`)).json()) as { read: number; write: number };
 }
 
+/** What the runtime's capacity meter saw: totals, each key's load and scopes, the workers' time. */
+export interface MeteredKeys {
+  read: number;
+  write: number;
+  keys: {
+    target: string;
+    key: string;
+    read: number;
+    write: number;
+    scopes: { read: string[]; write: string[] };
+  }[];
+  invocations: Record<string, { count: number; ms: number }>;
+}
+
+/** The runtime's per-key capacity since the last reset (and, with `reset`, starts afresh). */
+export async function capacityKeys(state: State, reset = false): Promise<MeteredKeys> {
+  const response = await fetch(`${state.url}/_local/capacity/keys${reset ? '?reset=1' : ''}`);
+  return (await response.json()) as MeteredKeys;
+}
+
+/** Table names without the local runtime's prefix: `Jobs`, `People/gsi1`. */
+const tableIds = (state: State): Map<string, string> =>
+  new Map(Object.values(tables).map((table) => [state.env[table.env] ?? table.id, table.id]));
+
+/**
+ * The capacity model's per-key loads of one import: each key's units, and how many of the
+ * import's chunks (process-chunk invocations, named by their messages) consumed them.
+ */
+export function keyLoadsOf(metered: MeteredKeys, importId: string, state?: State) {
+  const names = state ? tableIds(state) : new Map<string, string>();
+  const chunksOf = (scopes: string[]) => {
+    const chunks = new Set<number>();
+    for (const scope of scopes) {
+      if (!scope.startsWith(`${workers.processChunk.id} `)) continue;
+      for (const body of scope.slice(workers.processChunk.id.length + 1).split('\n')) {
+        const message = JSON.parse(body) as { import_id?: string; chunk?: number };
+        if (message.import_id === importId && message.chunk !== undefined) chunks.add(message.chunk);
+      }
+    }
+    return chunks.size;
+  };
+  return metered.keys.map((load) => {
+    const [table = '', index] = load.target.split('/');
+    const target = `${names.get(table) ?? table}${index ? `/${index}` : ''}`;
+    return {
+      target,
+      key: load.key,
+      write: load.write,
+      read: load.read,
+      chunks: { write: chunksOf(load.scopes.write), read: chunksOf(load.scopes.read) },
+    };
+  });
+}
+
 /**
  * The analysis child, bundled as the stack bundles the Lambda functions (esbuild, ESM, minified,
  * the SDK inside): its memory is then the worker's, without tsx compiling TypeScript on the side.
@@ -177,7 +231,13 @@ export async function analyzeInChild(state: State, { id, parts }: Uploaded, work
       JSON.stringify(parts ?? []),
     ],
     {
-      env: { ...process.env, ...state.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+      env: {
+        ...process.env,
+        ...state.env,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        INTAKE_MEASURE_CAPACITY: '1',
+      },
       maxBuffer: 1 << 20,
     },
   );
@@ -186,5 +246,7 @@ export async function analyzeInChild(state: State, { id, parts }: Uploaded, work
     firstPassMs: number;
     rows: number;
     peakRssBytes: number;
+    /** DynamoDB units the analysis consumed. */
+    consumed: { read: number; write: number };
   };
 }

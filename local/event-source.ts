@@ -6,6 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { meterScope } from '../functions/adapters/capacity-meter.js';
 import type { WorkerDefinition } from '../functions/resources.js';
 import { lambdaContext } from './gateway.js';
 
@@ -96,9 +97,9 @@ export class SqsEventSource {
     let failed: Set<string>;
     const invisible = this.keepInvisible(messages);
     try {
-      const response = await this.handler(
-        { Records: records },
-        lambdaContext(this.worker.id, this.worker.timeoutSeconds),
+      // Metered as one scope (benchmarks): its DynamoDB units carry its messages, its time counts.
+      const response = await meterScope(this.worker.id, records.map((r) => r.body).join('\n'), () =>
+        this.handler({ Records: records }, lambdaContext(this.worker.id, this.worker.timeoutSeconds)),
       );
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (error) {

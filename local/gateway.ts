@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { consumed } from '../functions/adapters/capacity-meter.js';
+import { capacitySnapshot, consumed } from '../functions/adapters/capacity-meter.js';
 import { api } from '../functions/resources.js';
 
 /**
@@ -162,6 +162,12 @@ export function startGateway(handler: ApiHandler, port: number, host = '127.0.0.
       if (req.url === '/_local/capacity') {
         // Local runtime only (benchmarks): DynamoDB capacity consumed so far by this process's handlers.
         send(res, { statusCode: 200, body: JSON.stringify(consumed) });
+        return;
+      }
+      if (req.url?.startsWith('/_local/capacity/keys')) {
+        // The same, per table or index and partition key, with the worker time; `?reset=1` starts afresh.
+        const reset = new URL(req.url, 'http://local').searchParams.get('reset') === '1';
+        send(res, { statusCode: 200, body: JSON.stringify(capacitySnapshot(reset)) });
         return;
       }
       const body = await readBody(req, api.maxBodyBytes);

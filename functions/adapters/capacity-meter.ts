@@ -1,7 +1,46 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { chargesOfReported, type KeyCharge, touches, transactionCharges } from './capacity-keys.js';
 
-/** DynamoDB capacity consumed by this process, summed from `ReturnConsumedCapacity: TOTAL` (benchmarks only). */
+export { itemBytes, transactionWriteUnits } from './capacity-keys.js';
+
+/**
+ * DynamoDB capacity consumed by this process (benchmarks only, `INTAKE_MEASURE_CAPACITY=1`):
+ * the totals, and every unit charged to the table or index and partition key it was spent on,
+ * with the scopes (worker invocations, named by their messages) that spent it.
+ */
 export const consumed = { read: 0, write: 0 };
+
+/** One partition key's load: units, and the scopes that consumed them (`worker message`), by kind. */
+export interface KeyLoad {
+  target: string;
+  key: string;
+  read: number;
+  write: number;
+  scopes: { read: Set<string>; write: Set<string> };
+}
+
+const loads = new Map<string, KeyLoad>();
+/** Keys tracked at most; beyond, new keys are summed under one "(untracked)" key per target. */
+const TRACKED_KEYS = 300_000;
+
+/** Time spent in each worker's invocations (for Lambda GB-seconds). */
+const invocations = new Map<string, { count: number; ms: number }>();
+
+const scope = new AsyncLocalStorage<string>();
+
+/** Runs one worker invocation as a scope: its units carry `label`, its time counts for `worker`. */
+export async function meterScope<T>(worker: string, label: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await scope.run(`${worker} ${label}`, run);
+  } finally {
+    const spent = invocations.get(worker) ?? { count: 0, ms: 0 };
+    spent.count += 1;
+    spent.ms += performance.now() - started;
+    invocations.set(worker, spent);
+  }
+}
 
 const READS = new Set([
   'GetItemCommand',
@@ -11,72 +50,64 @@ const READS = new Set([
   'TransactGetItemsCommand',
 ]);
 
-type Capacity = { CapacityUnits?: number };
-
-type TransactItem = {
-  Put?: { Item?: Record<string, unknown> };
-  Delete?: { Key?: Record<string, unknown> };
-  Update?: unknown;
-  ConditionCheck?: unknown;
-};
-
-/** An item's size in bytes, by DynamoDB's rules (names plus values; nested values a few bytes more). */
-export function itemBytes(value: unknown): number {
-  if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number' || typeof value === 'bigint') return Math.ceil(String(value).length / 2) + 1;
-  if (value instanceof Uint8Array) return value.byteLength;
-  if (value === null || value === undefined || typeof value === 'boolean') return 1;
-  if (Array.isArray(value)) return 3 + value.reduce((sum: number, v) => sum + 1 + itemBytes(v), 0);
-  if (value instanceof Set) return [...value].reduce((sum: number, v) => sum + itemBytes(v), 0);
-  return (
-    3 +
-    Object.entries(value as Record<string, unknown>).reduce(
-      (sum, [name, v]) => sum + 1 + Buffer.byteLength(name) + itemBytes(v),
-      0,
-    )
-  );
-}
-
-/** The attribute that puts an item in the people index (gsi1). */
-const INDEX_KEY = 'gsi1pk';
-
-/**
- * What a TransactWriteItems costs, by DynamoDB's rule: 2 WCU per started KB of each item written,
- * and as much again for an index entry the item has; a delete or a condition check of a small item
- * 2 WCU.
- * DynamoDB Local reports the capacity of a transaction of several rows as that of one row, so
- * the meter works it out from the request instead (the same figure for a one-row transaction).
- */
-export function transactionWriteUnits(items: TransactItem[]): number {
-  let units = 0;
-  for (const item of items) {
-    if (item.Put?.Item) {
-      // A top-level item has no map overhead.
-      const kb = Math.max(1, Math.ceil((itemBytes(item.Put.Item) - 3) / 1024));
-      units += 2 * kb * (INDEX_KEY in item.Put.Item ? 2 : 1);
-    } else if (item.Delete) {
-      // Whether the deleted item had an index entry is not in the request: people (PERSON keys) do.
-      units += JSON.stringify(item.Delete.Key ?? {}).includes('#PERSON#') ? 4 : 2;
-    } else {
-      units += 2;
+function charge(charges: KeyCharge[], kind: 'read' | 'write'): void {
+  const label = scope.getStore();
+  for (const { target, key, units } of charges) {
+    consumed[kind] += units;
+    let id = `${target}\u0000${key}`;
+    let load = loads.get(id);
+    if (!load && loads.size >= TRACKED_KEYS) {
+      id = `${target}\u0000(untracked)`;
+      load = loads.get(id);
     }
+    if (!load) {
+      load = {
+        target,
+        key: id.split('\u0000')[1] as string,
+        read: 0,
+        write: 0,
+        scopes: { read: new Set(), write: new Set() },
+      };
+      loads.set(id, load);
+    }
+    load[kind] += units;
+    if (label) load.scopes[kind].add(label);
   }
-  return units;
 }
 
-/** Asks DynamoDB for the capacity of every call the client makes and adds it to `consumed`. */
+/** What the meter has seen since the last reset: totals, per-key loads, invocation times. */
+export function capacitySnapshot(reset = false) {
+  const snapshot = {
+    ...consumed,
+    keys: [...loads.values()].map((load) => ({
+      ...load,
+      scopes: { read: [...load.scopes.read], write: [...load.scopes.write] },
+    })),
+    invocations: Object.fromEntries(invocations),
+  };
+  if (reset) {
+    loads.clear();
+    invocations.clear();
+  }
+  return snapshot;
+}
+
+type Reported = Parameters<typeof chargesOfReported>[1][number];
+
+/** Asks DynamoDB for the capacity of every call the client makes, per table and index, and charges it. */
 export function meterCapacity(client: DynamoDBClient): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+      const input = args.input as Record<string, unknown>;
+      input.ReturnConsumedCapacity = 'INDEXES';
+      const command = context.commandName ?? '';
       const out = await next(args);
-      const reported = (out.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
-      const units =
-        context.commandName === 'TransactWriteItemsCommand'
-          ? transactionWriteUnits((args.input as { TransactItems?: TransactItem[] }).TransactItems ?? [])
-          : [reported ?? []].flat().reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-      if (READS.has(context.commandName ?? '')) consumed.read += units;
-      else consumed.write += units;
+      const reported = (out.output as { ConsumedCapacity?: Reported | Reported[] }).ConsumedCapacity;
+      const charges =
+        command === 'TransactWriteItemsCommand'
+          ? transactionCharges((input.TransactItems ?? []) as Parameters<typeof transactionCharges>[0])
+          : chargesOfReported(touches(command, input), [reported ?? []].flat());
+      charge(charges, READS.has(command) ? 'read' : 'write');
       return out;
     },
     { step: 'initialize', name: 'intakeCapacityMeter' },

@@ -7,7 +7,38 @@ import {
 const BATCH_GET_MAX = 100;
 const MAX_ROUNDS = 8;
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The errors DynamoDB answers when a key, a partition or the account is over its throughput. */
+const THROTTLES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+
+export const isThrottle = (error: unknown): boolean => error instanceof Error && THROTTLES.has(error.name);
+
+/**
+ * Attempts at a request DynamoDB throttles (on top of the SDK's own three), and the backoff between
+ * them: full jitter, up to 50 ms x 2^attempt and at most 2 s, so at most about 8 s in all, well
+ * inside a chunk worker's 120 s. A throttled key is over 1,000 WCU/s (or 3,000 RCU/s) for the
+ * moment; workers that back off at random times spread their retries over the next seconds.
+ */
+export const THROTTLE_ATTEMPTS = 8;
+export const throttleBackoff = (attempt: number): Promise<void> =>
+  pause(Math.random() * Math.min(2_000, 50 * 2 ** attempt));
+
+/** Sends a request again while DynamoDB throttles it, with backoff; a throttled request wrote nothing. */
+export async function retryThrottled<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isThrottle(error) || attempt >= THROTTLE_ATTEMPTS) throw error;
+      await throttleBackoff(attempt);
+    }
+  }
+}
 
 /** BatchGetItem requests in flight at once for one call. */
 export const PARALLEL_GETS = 4;
@@ -30,8 +61,9 @@ export async function batchGet(
         if (round >= MAX_ROUNDS)
           throw new Error(`BatchGetItem on ${table} left keys unprocessed after ${round} rounds`);
         if (round > 0) await pause(25 * 2 ** round);
-        const out: BatchGetCommandOutput = await client.send(
-          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
+        const keys = pending;
+        const out: BatchGetCommandOutput = await retryThrottled(() =>
+          client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } })),
         );
         found.push(...(out.Responses?.[table] ?? []));
         pending = out.UnprocessedKeys?.[table]?.Keys;

@@ -8,6 +8,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { chunkOfRow } from '../core/chunks.js';
 import type { ChunkProgress, ImportStore, Page, ResultSlot } from '../core/ports.js';
 import {
   ACTION_FIELDS,
@@ -268,35 +269,57 @@ export class DynamoImportStore implements ImportStore {
     to: number,
     slot: 'row' | 'undo' = 'row',
   ): Promise<RowResult[]> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':pk': keys.import(tenantId, importId).pk,
-        ':from': keys.rowSk(from, slot),
-        ':to': keys.rowSk(to, slot),
-      },
-      ConsistentRead: true,
-    });
-    return items.map(toRowResult);
+    if (to < from) return [];
+    // One query per row block (a chunk's rows are one block), at once, answered in row order.
+    const blocks = Array.from(
+      { length: chunkOfRow(to) - chunkOfRow(from) + 1 },
+      (_, i) => chunkOfRow(from) + i,
+    );
+    const found = await Promise.all(
+      blocks.map((block) =>
+        this.queryAll({
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.rowBlock(tenantId, importId, block),
+            ':from': keys.rowSk(from, slot),
+            ':to': keys.rowSk(to, slot),
+          },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return found.flat().map(toRowResult);
   }
 
+  /**
+   * A page of results in row order. Row results and undo records are read block after block (a
+   * block a chunk's rows), from the cursor's; the results of delete_unmatched from the import's
+   * partition. The cursor is the last key read, or the next block's start.
+   */
   async listRows(
     tenantId: string,
     importId: string,
     query: { outcome?: RowOutcome; limit: number; cursor?: string; slot?: ResultSlot },
   ): Promise<Page<RowResult>> {
-    const items: RowResult[] = [];
+    const slot = query.slot ?? 'row';
+    const blocked = slot === 'row' || slot === 'undo';
+    const importPk = keys.import(tenantId, importId).pk;
     let start = cursors.decode(query.cursor);
+    let block = blocked ? (start === undefined ? 0 : keys.blockOf(tenantId, importId, start.pk)) : null;
+    if (start !== undefined && (blocked ? block === null : start.pk !== importPk)) cursors.invalid();
+    const lastBlock = blocked ? await this.lastBlock(tenantId, importId) : 0;
+    if ((block ?? 0) > lastBlock) return { items: [], cursor: null };
+    const items: RowResult[] = [];
     // A filter applies after Limit, so keep reading until the page is full or the rows end.
-    do {
+    while (items.length < query.limit && (block ?? 0) <= lastBlock) {
       const out: QueryCommandOutput = await this.client.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ...(query.outcome === undefined ? {} : { FilterExpression: 'outcome = :outcome' }),
           ExpressionAttributeValues: {
-            ':pk': keys.import(tenantId, importId).pk,
-            ':prefix': keys.slotPrefix(query.slot ?? 'row'),
+            ':pk': block === null ? importPk : keys.rowBlock(tenantId, importId, block),
+            ':prefix': keys.slotPrefix(slot),
             ...(query.outcome === undefined ? {} : { ':outcome': query.outcome }),
           },
           Limit: query.limit - items.length,
@@ -305,8 +328,19 @@ export class DynamoImportStore implements ImportStore {
       );
       items.push(...(out.Items ?? []).map(toRowResult));
       start = out.LastEvaluatedKey;
-    } while (start && items.length < query.limit);
+      if (start !== undefined) continue;
+      if (block === null || block >= lastBlock) break;
+      block += 1;
+      // The next block from its start: a key before its first row's.
+      start = { pk: keys.rowBlock(tenantId, importId, block), sk: keys.slotPrefix(slot) };
+    }
     return { items, cursor: cursors.encode(start) };
+  }
+
+  /** The last row block an import can have results in (its last chunk's). */
+  private async lastBlock(tenantId: string, importId: string): Promise<number> {
+    const item = await this.get(tenantId, importId);
+    return item ? chunkOfRow(Math.max(1, item.total_rows ?? 0)) : 0;
   }
 
   async listByWorkspace(

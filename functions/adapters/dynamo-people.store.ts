@@ -11,8 +11,8 @@ import {
 import { identityKey } from '../core/identifiers.js';
 import type { CommitOutcome, Page, PeopleStore, RowCommit } from '../core/ports.js';
 import type { Person, RowResult } from '../core/types.js';
-import { batchGet } from './dynamo-batch.js';
-import { cursors, expiresAt, keys } from './keys.js';
+import { batchGet, isThrottle, retryThrottled, THROTTLE_ATTEMPTS, throttleBackoff } from './dynamo-batch.js';
+import { cursors, expiresAt, indexShard, keys, PEOPLE_INDEX_SHARDS } from './keys.js';
 import { packUndo } from './undo-codec.js';
 
 const withoutUndo = ({ undo: _undo, ...rest }: RowResult) => rest;
@@ -33,6 +33,15 @@ export const toPerson = (item: Record<string, unknown>): Person => ({
   created_at: item.created_at as string,
   updated_in_db_at: item.updated_in_db_at as string,
 });
+
+/** Where a page of people starts: after the index sort key a cursor carries (`PERSON#id`). */
+function afterOf(start: Record<string, unknown> | undefined): string | undefined {
+  if (start === undefined) return undefined;
+  const after = start.after;
+  if (typeof after === 'string' && after.startsWith('PERSON#')) return after;
+  // A cursor is only ever one this method answered.
+  return cursors.invalid();
+}
 
 export class DynamoPeopleStore implements PeopleStore {
   private readonly tables: { people: string; jobs: string };
@@ -70,26 +79,49 @@ export class DynamoPeopleStore implements PeopleStore {
     return out.Item ? toPerson(out.Item) : null;
   }
 
+  /**
+   * A page of the workspace's people in id order: each of the index's shards is read from the
+   * cursor on, at once, and the pages merged; the cursor is the last id answered.
+   */
   async listByWorkspace(
     tenantId: string,
     workspace: string,
     limit: number,
     cursor?: string,
   ): Promise<Page<Person>> {
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.peopleTable,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :ws AND begins_with(gsi1sk, :person)',
-        ExpressionAttributeValues: {
-          ':ws': keys.peopleOfWorkspace(tenantId, workspace),
-          ':person': 'PERSON#',
-        },
-        Limit: limit,
-        ExclusiveStartKey: cursors.decode(cursor),
+    const after = afterOf(cursors.decode(cursor));
+    const shards = await Promise.all(
+      Array.from({ length: PEOPLE_INDEX_SHARDS }, async (_, shard) => {
+        const out = await this.client.send(
+          new QueryCommand({
+            TableName: this.peopleTable,
+            IndexName: 'gsi1',
+            KeyConditionExpression:
+              after === undefined
+                ? 'gsi1pk = :ws AND begins_with(gsi1sk, :person)'
+                : 'gsi1pk = :ws AND gsi1sk BETWEEN :after AND :end',
+            ExpressionAttributeValues: {
+              ':ws': keys.peopleOfWorkspace(tenantId, workspace, shard),
+              ...(after === undefined
+                ? { ':person': 'PERSON#' }
+                : { ':after': `${after}\u0000`, ':end': 'PERSON$' }),
+            },
+            Limit: limit,
+          }),
+        );
+        return { items: out.Items ?? [], more: out.LastEvaluatedKey !== undefined };
       }),
     );
-    return { items: (out.Items ?? []).map(toPerson), cursor: cursors.encode(out.LastEvaluatedKey) };
+    const merged = shards
+      .flatMap((shard) => shard.items)
+      .sort((a, b) => String(a.gsi1sk).localeCompare(String(b.gsi1sk)));
+    const page = merged.slice(0, limit);
+    const more = merged.length > limit || shards.some((shard) => shard.more);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toPerson),
+      cursor: more && last ? cursors.encode({ after: last.gsi1sk }) : null,
+    };
   }
 
   async commit(change: RowCommit): Promise<CommitOutcome> {
@@ -121,7 +153,7 @@ export class DynamoPeopleStore implements PeopleStore {
 
   private async putResult(item: TransactItem): Promise<CommitOutcome> {
     try {
-      await this.client.send(new PutCommand(item.Put as PutCommandInput));
+      await retryThrottled(() => this.client.send(new PutCommand(item.Put as PutCommandInput)));
       return 'committed';
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return 'already_recorded';
@@ -133,6 +165,7 @@ export class DynamoPeopleStore implements PeopleStore {
   private async transact(batch: RowItems[]): Promise<Map<number, CommitOutcome>> {
     const outcomes = new Map<number, CommitOutcome>();
     let pending = batch;
+    let throttled = 0;
     for (let attempt = 1; pending.length > 0; attempt++) {
       try {
         await this.client.send(
@@ -141,8 +174,21 @@ export class DynamoPeopleStore implements PeopleStore {
         for (const row of pending) outcomes.set(row.index, 'committed');
         return outcomes;
       } catch (error) {
+        const reasons =
+          error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+        // Throttled, the whole request or an item of it: nothing was written; the same rows go again.
+        if (isThrottle(error) || reasons.some((reason) => reason.Code === 'ThrottlingError')) {
+          throttled += 1;
+          if (throttled >= THROTTLE_ATTEMPTS) throw error;
+          const refused = pending.filter((row) => refusalOf(row, reasons, pending));
+          for (const row of refused)
+            outcomes.set(row.index, refusalOf(row, reasons, pending) as CommitOutcome);
+          pending = pending.filter((row) => !refused.includes(row));
+          attempt -= 1;
+          await throttleBackoff(throttled);
+          continue;
+        }
         if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
         const retry: RowItems[] = [];
         let offset = 0;
         for (const row of pending) {
@@ -182,6 +228,20 @@ interface RowItems {
   kinds: ('result' | 'person' | 'identity')[];
   bytes: number;
   keys: string[];
+}
+
+/** A row's refusal in a cancelled transaction of `pending` rows, from the cancellation reasons. */
+function refusalOf(row: RowItems, reasons: { Code?: string }[], pending: RowItems[]): CommitOutcome | null {
+  let offset = 0;
+  for (const other of pending) {
+    if (other === row)
+      return refusal(
+        row,
+        row.items.map((_, i) => reasons[offset + i]?.Code ?? 'None'),
+      );
+    offset += other.items.length;
+  }
+  return null;
 }
 
 /** Why DynamoDB refused a row (its first item is its result), or null when it did not. */
@@ -237,7 +297,7 @@ function rowItems(tables: { people: string; jobs: string }, change: RowCommit): 
     Put: {
       TableName: tables.jobs,
       Item: {
-        pk: keys.import(tenantId, importId).pk,
+        pk: keys.resultPk(tenantId, importId, slot, result.row),
         sk: keys.resultSk(slot, result.row, result.person_id),
         ...withoutUndo(result),
         ...(result.undo ? { undo_z: packUndo(result.undo) } : {}),
@@ -269,7 +329,7 @@ function rowItems(tables: { people: string; jobs: string }, change: RowCommit): 
         TableName: tables.people,
         Item: {
           ...keys.person(tenantId, person.id),
-          gsi1pk: keys.peopleOfWorkspace(tenantId, person.workspace),
+          gsi1pk: keys.peopleOfWorkspace(tenantId, person.workspace, indexShard(person.id)),
           gsi1sk: `PERSON#${person.id}`,
           ...person,
         },
