@@ -12,16 +12,24 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.INTAKE_WEBHOOKS_ALLOW_LOOPBACK ??= '1';
 
 const port = Number(process.env.PORT ?? 3000);
+/** `name=number` pairs, comma-separated, as the two settings below take them. */
+const numbersByName = (setting: string | undefined): Record<string, number> =>
+  Object.fromEntries(
+    (setting ?? '')
+      .split(',')
+      .filter((pair) => pair.includes('='))
+      .map((pair) => {
+        const [name, value] = pair.split('=');
+        return [name?.trim(), Number(value)];
+      }),
+  );
 /** `INTAKE_VISIBILITY_TIMEOUTS=process=4,analyze=60`: shorter visibility timeouts for tests of redelivery. */
-const visibility = Object.fromEntries(
-  (process.env.INTAKE_VISIBILITY_TIMEOUTS ?? '')
-    .split(',')
-    .filter((pair) => pair.includes('='))
-    .map((pair) => {
-      const [queue, seconds] = pair.split('=');
-      return [queue?.trim(), Number(seconds)];
-    }),
-);
+const visibility = numbersByName(process.env.INTAKE_VISIBILITY_TIMEOUTS);
+/**
+ * `INTAKE_MAX_CONCURRENCY=processChunk=4`: fewer batches of a worker at a time than its definition
+ * allows (tests that need chunks waiting in the queue behind running ones).
+ */
+const maxConcurrency = numbersByName(process.env.INTAKE_MAX_CONCURRENCY);
 const log = (message: string) => console.log(message);
 /** `INTAKE_HANDLERS=bundles`: run the esbuild bundles `cdk synth` wrote (INTAKE_CDK_OUT, default cdk.out). */
 const handlers = process.env.INTAKE_HANDLERS || 'source';
@@ -54,6 +62,7 @@ runtime = await startRuntime({
   port,
   devApiKey: process.env.INTAKE_DEV_API_KEY || undefined,
   visibilityTimeoutSeconds: visibility,
+  maxConcurrency,
   stateFile: resolve(process.env.INTAKE_STATE_FILE ?? '.local/runtime.json'),
   handlers,
   cdkOut: process.env.INTAKE_CDK_OUT || undefined,

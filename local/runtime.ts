@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   devApiKey?: string;
   /** Overrides queues' visibility timeouts (tests of redelivery use a short one). */
   visibilityTimeoutSeconds?: Partial<Record<keyof typeof queues, number>>;
+  /** Overrides workers' maximum concurrency (tests that need chunks to wait in the queue). */
+  maxConcurrency?: Partial<Record<keyof typeof workers, number>>;
   /** Where to write the endpoints and names, for `npm run keys` and the tests. */
   stateFile: string;
   /**
@@ -142,7 +144,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
               visibilityTimeoutSeconds: queues[worker.queue].visibilityTimeoutSeconds,
             }
           : queue;
-      const source = new SqsEventSource(sqs, from, worker, handlers.worker(key as keyof typeof workers));
+      const concurrency = options.maxConcurrency?.[key as keyof typeof workers] ?? worker.maxConcurrency;
+      const source = new SqsEventSource(
+        sqs,
+        from,
+        { ...worker, maxConcurrency: concurrency },
+        handlers.worker(key as keyof typeof workers),
+      );
       source.start();
       sources.push(source);
     }

@@ -20,6 +20,9 @@ export default async function globalSetup(): Promise<void> {
   // Set for the tests too: a runtime a test starts on the same AWS_ENDPOINT_URL (shutdown.test.ts)
   // provisions the same queues, and its settings are the queues' from then on.
   process.env.INTAKE_VISIBILITY_TIMEOUTS = 'process=10';
+  // The cancel tests need chunks waiting behind running ones: 8 chunks, 4 at a time (the stack's 10
+  // would start them all at once on an idle queue).
+  process.env.INTAKE_MAX_CONCURRENCY = 'processChunk=4';
   // Webhook receivers in the tests listen on loopback; retries come a second apart instead of minutes.
   process.env.INTAKE_WEBHOOKS_ALLOW_LOOPBACK = '1';
   process.env.INTAKE_WEBHOOK_RETRY_SCHEDULE = '1,1,1';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { queues } from '../../functions/resources.js';
+import { queues, workers } from '../../functions/resources.js';
 import { readState, runtimeSqs } from '../helpers/runtime-state.js';
 
 const alive = (pid: number): boolean => {
@@ -50,8 +50,10 @@ describe('npm start', () => {
     expect(code).toBe(0);
     expect(children.length).toBe(process.env.AWS_ENDPOINT_URL ? 0 : 2);
     expect(children.filter(alive)).toEqual([]);
-    // INTAKE_HANDLERS=bundles: one process per function, stopped too.
-    expect(state.functions.length).toBe(process.env.INTAKE_HANDLERS === 'bundles' ? 5 : 0);
+    // INTAKE_HANDLERS=bundles: one process per function (the api and each worker), stopped too.
+    expect(state.functions.length).toBe(
+      process.env.INTAKE_HANDLERS === 'bundles' ? Object.keys(workers).length + 1 : 0,
+    );
     expect(state.functions.filter(alive)).toEqual([]);
     expect(await visibility()).toBe(before);
   });
