@@ -131,7 +131,9 @@ export class IntakeStack extends Stack {
     // API: the router authenticates API keys itself, so the HTTP API forwards everything to it.
     this.apiFunction = this.createFunction(api, environment, removalPolicy, consoleAssets);
     this.grantTable(this.apiFunction, this.tables.jobs, 'readWrite');
-    this.grantTable(this.apiFunction, this.tables.people, 'read');
+    // MPDX's people bulk applies its rows in the request (core/apply-now.ts): the API writes people
+    // for it (test/iam found the calls; with read only, those requests failed AccessDenied in AWS).
+    this.grantTable(this.apiFunction, this.tables.people, 'readWrite');
     this.grantBucketPut(this.apiFunction);
     this.grantBucketRead(this.apiFunction);
     this.grantSend(this.apiFunction, this.queues.process);

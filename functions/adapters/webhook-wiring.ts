@@ -1,3 +1,4 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Config } from '../config.js';
 import { publishing } from '../core/import-events.js';
 import type { EventPublisher, ImportStore } from '../core/ports.js';
@@ -19,7 +20,13 @@ export function eventsAndWebhooks(config: Config, clients: AwsClients) {
   const publisher: EventPublisher =
     'bus' in config.events
       ? new EventBridgePublisher(clients.events, config.events.bus)
-      : new LocalEventSink(config.events.file, clients.sqs, config.webhookQueueUrl);
+      : // Its sends stand in for the bus's rule, not for a call the function makes in AWS: a client
+        // of its own, so test/iam's recording (on `clients`) does not count them as the function's.
+        new LocalEventSink(
+          config.events.file,
+          new SQSClient({ useQueueUrlAsEndpoint: false }),
+          config.webhookQueueUrl,
+        );
   const webhookPolicy = { allowLoopback: config.webhooksAllowLoopback };
   const eventIds = prefixedIds('evt');
   return {

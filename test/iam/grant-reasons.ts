@@ -13,6 +13,14 @@ export interface GrantReason {
 
 export const GRANT_REASONS: GrantReason[] = [
   {
+    action: 'events:PutEvents',
+    resource: 'EventBus',
+    reason:
+      'No emulator serves EventBridge: locally the functions publish through the local event sink ' +
+      '(adapters/local-event.sink.ts), whose sends stand in for the rule and are not recorded; ' +
+      'test/integration/webhooks.test.ts proves the events these functions publish arrive.',
+  },
+  {
     action: 'sqs:ChangeMessageVisibility',
     reason:
       "Part of the consume set CDK's SqsEventSource grants on the queue a worker reads (grantConsumeMessages); " +
