@@ -38,8 +38,7 @@ export default defineConfig({
     // The OpenAPI document is emitted as a file of its own, not inlined.
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 2000,
-    rolldownOptions: {
-      checks: { pluginTimings: false },
+    rollupOptions: {
       input: {
         index: fileURLToPath(new URL('index.html', import.meta.url)),
         docs: fileURLToPath(new URL('docs.html', import.meta.url)),
