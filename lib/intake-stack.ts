@@ -63,6 +63,106 @@ const bucketEvents: Record<BucketEventName, EventType> = {
   's3:ObjectCreated:*': EventType.OBJECT_CREATED,
 };
 
+/** The item actions Intake's code calls; a transaction is authorized item by item with these. */
+type ItemAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+/**
+ * GetObject (GET, HEAD, presigned GETs), PutObject (PUT, multipart parts, presigned PUTs),
+ * AbortMultipartUpload (lib-storage's Upload aborts its multipart upload when a part fails).
+ */
+type ObjectAction = 'GetObject' | 'PutObject' | 'AbortMultipartUpload';
+/** The bucket's key prefixes: uploads/ (sources), chunks/, results/ (files). */
+type KeyPrefix = (typeof bucketDefinition.lifecycle)[number]['prefix'];
+
+/**
+ * What one function's code calls, and nothing more: item actions per table (`indexQuery`: Query on
+ * its secondary indexes), object actions per key prefix, the queues it sends to, the event bus.
+ * test/iam proves it: every grant is needed by a call the integration run recorded, by a call AWS
+ * makes for the function, or has its reason in test/iam/grant-reasons.ts.
+ */
+interface Access {
+  tables?: Partial<Record<TableKey, { items: ItemAction[]; indexQuery?: boolean }>>;
+  objects?: Partial<Record<KeyPrefix, ObjectAction[]>>;
+  /** ListBucket on the bucket: without it S3 answers a read of a missing key 403, not 404 (NoSuchKey). */
+  listBucket?: boolean;
+  send?: QueueKey[];
+  events?: boolean;
+}
+
+/**
+ * The router: imports, actions, fields, API keys, idempotency records, webhooks and the surfaces'
+ * registries in jobs; people read, and written for MPDX's people bulk, which applies its rows in
+ * the request (core/apply-now.ts); uploads (JSON sources, presigned CSV PUTs and multipart uploads),
+ * previews from chunks, presigned result files; work and webhook attempts queued; events.
+ */
+const apiAccess: Access = {
+  tables: {
+    jobs: {
+      items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      indexQuery: true,
+    },
+    people: { items: ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem'], indexQuery: true },
+  },
+  objects: {
+    'uploads/': ['GetObject', 'PutObject'],
+    'chunks/': ['GetObject'],
+    // Presigned downloads; the process action refusing invalid rows writes the error file itself.
+    'results/': ['GetObject', 'PutObject', 'AbortMultipartUpload'],
+  },
+  listBucket: true,
+  // The redeliver route queues the delivery's attempt itself.
+  send: ['process', 'analyze', 'webhooks'],
+  events: true,
+};
+
+/** Each worker's access besides consuming its queue (which its SQS event source grants). */
+const workerAccess: Record<WorkerKey, Access> = {
+  // Reads the upload, writes chunks and the review (and the error files of a file it refuses), reads
+  // people, queues processing; an upload event (in AWS) queues the import's analysis.
+  analyze: {
+    tables: {
+      jobs: { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexQuery: true },
+      people: { items: ['BatchGetItem'], indexQuery: true },
+    },
+    objects: {
+      'uploads/': ['GetObject'],
+      'chunks/': ['GetObject', 'PutObject', 'AbortMultipartUpload'],
+      'results/': ['PutObject', 'AbortMultipartUpload'],
+    },
+    listBucket: true,
+    send: ['process', 'analyze'],
+    events: true,
+  },
+  // Applies a chunk's rows to people with their results in jobs; the last chunk writes the result files.
+  processChunk: {
+    tables: {
+      jobs: { items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
+      people: { items: ['BatchGetItem', 'PutItem', 'DeleteItem'], indexQuery: true },
+    },
+    objects: { 'chunks/': ['GetObject'], 'results/': ['PutObject', 'AbortMultipartUpload'] },
+    events: true,
+  },
+  // A dead-lettered chunk's rows become unprocessed; the last chunk finalizes (core/finalize.ts),
+  // which may sweep or restore people.
+  processDeadLetter: {
+    tables: {
+      jobs: { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+      people: { items: ['BatchGetItem', 'PutItem', 'DeleteItem'], indexQuery: true },
+    },
+    objects: { 'chunks/': ['GetObject'], 'results/': ['PutObject', 'AbortMultipartUpload'] },
+    events: true,
+  },
+  // An analysis that could not run fails its import.
+  analyzeDeadLetter: {
+    tables: { jobs: { items: ['GetItem', 'UpdateItem'] } },
+    events: true,
+  },
+  // Subscriptions and deliveries in jobs; retries are new (delayed) messages on its own queue.
+  webhook: {
+    tables: { jobs: { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] } },
+    send: ['webhooks'],
+  },
+};
+
 interface FunctionDefinition {
   id: string;
   entry: string;
@@ -130,17 +230,7 @@ export class IntakeStack extends Stack {
 
     // API: the router authenticates API keys itself, so the HTTP API forwards everything to it.
     this.apiFunction = this.createFunction(api, environment, removalPolicy, consoleAssets);
-    this.grantTable(this.apiFunction, this.tables.jobs, 'readWrite');
-    // MPDX's people bulk applies its rows in the request (core/apply-now.ts): the API writes people
-    // for it (test/iam found the calls; with read only, those requests failed AccessDenied in AWS).
-    this.grantTable(this.apiFunction, this.tables.people, 'readWrite');
-    this.grantBucketPut(this.apiFunction);
-    this.grantBucketRead(this.apiFunction);
-    this.grantSend(this.apiFunction, this.queues.process);
-    this.grantSend(this.apiFunction, this.queues.analyze);
-    // Imports created and cancelled publish events; a redelivery queues an attempt.
-    this.eventBus.grantPutEventsTo(this.apiFunction);
-    this.grantSend(this.apiFunction, this.queues.webhooks);
+    this.grantAccess(this.apiFunction, apiAccess);
     this.httpApi = this.createHttpApi(this.apiFunction, removalPolicy);
     // The web console, served by the API, uploads straight to the bucket: CORS for the API's origin only.
     this.bucket.addCorsRule({
@@ -151,47 +241,8 @@ export class IntakeStack extends Stack {
       maxAge: bucketDefinition.cors.maxAgeSeconds,
     });
 
-    // Workers: each consumes its queue; its other permissions are listed per worker below, so a new
-    // worker in resources.ts does not compile until someone decides what it may touch.
-    const workerGrants: Record<WorkerKey, (fn: NodejsFunction) => void> = {
-      // Dead letters: rows become unprocessed (results in jobs), finalization may write result files.
-      processDeadLetter: (fn) => {
-        this.eventBus.grantPutEventsTo(fn);
-        this.grantTable(fn, this.tables.jobs, 'readWrite');
-        this.grantTable(fn, this.tables.people, 'readWrite');
-        this.grantBucketRead(fn);
-        this.grantBucketPut(fn);
-      },
-      analyzeDeadLetter: (fn) => {
-        this.eventBus.grantPutEventsTo(fn);
-        this.grantTable(fn, this.tables.jobs, 'readWrite');
-      },
-      // Analysis reads the upload, writes chunks and the review, reads people, and queues processing;
-      // an upload event queues the import's analysis (core/upload-event.ts) on the analyze queue.
-      analyze: (fn) => {
-        this.grantTable(fn, this.tables.jobs, 'readWrite');
-        this.grantTable(fn, this.tables.people, 'read');
-        this.grantBucketRead(fn);
-        this.grantBucketPut(fn);
-        this.grantSend(fn, this.queues.process);
-        this.grantSend(fn, this.queues.analyze);
-        this.eventBus.grantPutEventsTo(fn);
-      },
-      processChunk: (fn) => {
-        // Status moves publish their events (no queue: the bus's rule feeds the webhooks).
-        this.eventBus.grantPutEventsTo(fn);
-        this.grantTable(fn, this.tables.jobs, 'readWrite');
-        this.grantTable(fn, this.tables.people, 'readWrite');
-        this.grantBucketRead(fn);
-        // The last chunk writes the result files.
-        this.grantBucketPut(fn);
-      },
-      // Webhooks: subscriptions and deliveries in jobs; retries are new (delayed) messages on its own queue.
-      webhook: (fn) => {
-        this.grantTable(fn, this.tables.jobs, 'readWrite');
-        this.grantSend(fn, this.queues.webhooks);
-      },
-    };
+    // Workers: each consumes its queue; what else each may touch is in workerAccess, so a new worker
+    // in resources.ts does not compile until someone decides.
     this.workerFunctions = mapRecord(workers, (def, key) => {
       const queueDefinition: QueueDefinition = queues[def.queue];
       if (queueDefinition.visibilityTimeoutSeconds <= def.timeoutSeconds) {
@@ -211,7 +262,7 @@ export class IntakeStack extends Stack {
           },
         ),
       );
-      workerGrants[key](fn);
+      this.grantAccess(fn, workerAccess[key]);
       return fn;
     });
 
@@ -488,67 +539,47 @@ export class IntakeStack extends Stack {
     return httpApi;
   }
 
-  /**
-   * Item-level access to a table, no wider: reads are GetItem, BatchGetItem and Query (on the table
-   * and on `<table>/index/*`, which queries by index need); writes add PutItem, UpdateItem and
-   * DeleteItem (a transaction is authorized item by item with these). No BatchWriteItem, no Scan,
-   * no streams, no DescribeTable: no code uses them (test/iam proves the calls need no more).
-   * cdk-nag flags the index wildcard, acknowledged here for this function and this table only.
-   */
-  private grantTable(fn: NodejsFunction, table: Table, access: 'read' | 'readWrite'): void {
-    const actions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-    if (access === 'readWrite') {
-      actions.push('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+  /** Grants one function what its Access lists, each as an exact action on an exact resource. */
+  private grantAccess(fn: NodejsFunction, access: Access): void {
+    for (const key of keysOf(access.tables ?? {})) {
+      const { items, indexQuery } = access.tables?.[key] ?? { items: [] };
+      const table = this.tables[key];
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: items.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
+      );
+      if (indexQuery) {
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['dynamodb:Query'],
+            resources: tables[key].indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+          }),
+        );
+      }
     }
-    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [table.tableArn] }));
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/*`] }),
-    );
-    Validations.of(fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(table)}.Arn>/index/*]`,
-      reason: `Query on the secondary indexes of ${table.node.id} only, which queries by index need.`,
-    });
-  }
-
-  /** Sending to a queue, nothing else (no GetQueueUrl or GetQueueAttributes: the URL comes from the environment). */
-  private grantSend(fn: NodejsFunction, queue: Queue): void {
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
-  }
-
-  /**
-   * Writing objects of the Intake bucket: PutObject (single and multipart uploads, presigned PUTs
-   * the API mints) and AbortMultipartUpload (lib-storage's Upload aborts a failed multipart upload).
-   */
-  private grantBucketPut(fn: NodejsFunction): void {
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-        resources: [this.bucket.arnForObjects('*')],
-      }),
-    );
-    this.acknowledgeBucketObjects(fn);
-  }
-
-  /**
-   * Reading objects of the Intake bucket: GetObject (GET and HEAD, presigned GETs), and ListBucket
-   * on the bucket, without which S3 answers a missing key 403 instead of 404 (the stores read a
-   * missing upload or file as "not there").
-   */
-  private grantBucketRead(fn: NodejsFunction): void {
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects('*')] }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
-    );
-    this.acknowledgeBucketObjects(fn);
-  }
-
-  private acknowledgeBucketObjects(fn: NodejsFunction): void {
-    Validations.of(fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.bucket)}.Arn>/*]`,
-      reason: 'Grant-generated: objects of the single Intake bucket, whose keys are generated at runtime.',
-    });
+    for (const prefix of keysOf(access.objects ?? {})) {
+      const actions = access.objects?.[prefix] ?? [];
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: actions.map((a) => `s3:${a}`),
+          resources: [this.bucket.arnForObjects(`${prefix}*`)],
+        }),
+      );
+      Validations.of(fn).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.bucket)}.Arn>/${prefix}*]`,
+        reason: `Objects under ${prefix} of the Intake bucket only, whose keys name imports created at runtime.`,
+      });
+    }
+    if (access.listBucket) {
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+      );
+    }
+    for (const queue of access.send ?? []) {
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queues[queue].queueArn] }),
+      );
+    }
+    if (access.events) this.eventBus.grantPutEventsTo(fn);
   }
 
   private logicalIdOf(construct: Construct): string {

@@ -35,15 +35,51 @@ export const GRANT_REASONS: GrantReason[] = [
   {
     action: 's3:ListBucket',
     resource: 'Files',
+    functions: ['ApiHandler', 'AnalyzeWorker'],
     reason:
-      'Without it S3 answers a GET or HEAD of a missing key 403 AccessDenied instead of 404; the stores read a ' +
-      'missing upload, chunk or file as absent. No SDK call names it.',
+      'Without it S3 answers a GET or HEAD of a missing key 403 AccessDenied instead of 404, and the source ' +
+      "store reads a missing upload as absent: S3SourceStore.exists (HEAD, the API's analyze action and " +
+      'multipart completion) and S3SourceStore.open (GET, the analysis: "No file was uploaded"). No SDK call names it.',
   },
   {
     action: 's3:AbortMultipartUpload',
-    resource: 'Files/*',
+    resource: 'Files/results/*',
     reason:
-      "lib-storage's Upload goes multipart for bodies over 5 MB and aborts the upload when a part fails; the " +
-      "tests' files are smaller, and their uploads do not fail.",
+      "lib-storage's Upload (adapters/s3-result.files.ts) goes multipart for result files over 5 MB and aborts " +
+      "the upload when a part fails; the tests' result files are smaller, and their uploads do not fail.",
+  },
+  {
+    action: 'dynamodb:PutItem',
+    resource: 'People',
+    functions: ['ProcessDeadLetterWorker'],
+    reason:
+      "core/finalize.ts restoreSweep: when a revert's last chunk ends in the dead-letter queue, the worker " +
+      "finalizes the revert and puts back the people its import's delete_unmatched sweep deleted " +
+      '(DynamoPeopleStore.commitMany). No test dead-letters a revert.',
+  },
+  {
+    action: 'dynamodb:DeleteItem',
+    resource: 'People',
+    functions: ['ProcessDeadLetterWorker'],
+    reason:
+      'core/finalize.ts sweepUnmatched: when the last chunk of a delete_unmatched import ends in the dead-letter ' +
+      'queue with no row left to mark unprocessed (its rows were all written before it failed to count), the ' +
+      'worker finalizes the import and deletes the unmatched people. No test makes a chunk fail after its writes.',
+  },
+  {
+    action: 'dynamodb:BatchGetItem',
+    resource: 'People',
+    functions: ['ProcessDeadLetterWorker'],
+    reason:
+      "The same sweep (core/finalize.ts) reads the owners of the rows' identifiers (core/matched.ts pointedAt, " +
+      'DynamoPeopleStore.owners).',
+  },
+  {
+    action: 'dynamodb:Query',
+    resource: 'People/index/gsi1',
+    functions: ['ProcessDeadLetterWorker'],
+    reason:
+      "The same sweep (core/finalize.ts) lists the workspace's people on the people index " +
+      '(DynamoPeopleStore.listByWorkspace).',
   },
 ];

@@ -54,7 +54,13 @@ function implicitCalls(): CanonicalCall[] {
       calls.push({ function: fn.logicalId, operation: 'active tracing', action, resource: '*', arn: '*' });
     }
   }
-  for (const call of recorded.filter((c) => c.operation === 'CreateMultipartUpload')) {
+  // lib-storage's Upload writes the chunks (adapters/s3-chunk.store.ts) and the result files
+  // (adapters/s3-result.files.ts). The multipart uploads the API starts under uploads/ are the
+  // browser's to complete; an abandoned one is aborted by the bucket's lifecycle rule, not the role.
+  const uploads = recorded.filter(
+    (c) => c.operation === 'CreateMultipartUpload' && /^arn:aws:s3:::[^/]+\/(chunks|results)\//.test(c.arn),
+  );
+  for (const call of uploads) {
     calls.push({ ...call, operation: 'Upload aborting a failed upload', action: 's3:AbortMultipartUpload' });
   }
   return calls;

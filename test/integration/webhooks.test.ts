@@ -173,6 +173,39 @@ describe('Webhooks', () => {
     expect(deliveredTo[0]?.headers['webhook-id']).toBe(deliveredTo[1]?.headers['webhook-id']);
   });
 
+  it('sends a failed delivery again on request (redeliver), with the same webhook-id, and logs the new attempt', async () => {
+    // Enough 500s to use up every retry of the tests' schedule.
+    script.set(
+      '/down',
+      Array.from({ length: 20 }, () => 500),
+    );
+    const hook = await subscribe('/down', ['import.completed']);
+    subscriptions.push(hook.id);
+
+    const { created } = await runImport(freshWorkspace('down'), [{ email: 'cy@example.com' }]);
+    const failed = await until('a failed delivery', async () => {
+      const reply = await call<{ deliveries: Body[] }>('GET', `/v1/webhooks/${hook.id}/deliveries`);
+      return reply.body.deliveries.find((d) => d.status === 'failed');
+    });
+    const failedAttempts = (failed.attempts as Body[]).map((a) => a.status_code);
+    expect(failedAttempts.length).toBeGreaterThan(1);
+    expect(new Set(failedAttempts)).toEqual(new Set([500]));
+    script.set('/down', []);
+
+    const resent = await call('POST', `/v1/webhooks/${hook.id}/deliveries/${failed.id}/redeliver`);
+    expect(resent.status).toBe(202);
+    expect(resent.body).toMatchObject({ id: failed.id, status: 'pending' });
+
+    const delivered = await until('the redelivered delivery', async () => {
+      const reply = await call<{ deliveries: Body[] }>('GET', `/v1/webhooks/${hook.id}/deliveries`);
+      return reply.body.deliveries.find((d) => d.id === failed.id && d.status === 'delivered');
+    });
+    expect((delivered.attempts as Body[]).map((a) => a.status_code)).toEqual([...failedAttempts, 200]);
+    const requests = received.filter((r) => r.path === '/down' && r.event.data.import_id === created.id);
+    expect(requests).toHaveLength(failedAttempts.length + 1);
+    expect(new Set(requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([failed.event_id]));
+  });
+
   it('does not announce import.completed twice when the last chunk is delivered twice', async () => {
     const deps = directDeps();
     const created = await call('POST', '/v1/imports', {

@@ -443,11 +443,12 @@ describe('IntakeStack', () => {
     expect(allows(fn, 'dynamodb:PutItem', stack.tables.jobs)).toBe(true);
     expect(allows(fn, 'dynamodb:Query', stack.tables.people)).toBe(true);
     expect(allows(fn, 'dynamodb:GetItem', stack.tables.people)).toBe(true);
-    // MPDX's people bulk applies its rows in the request (test/iam recorded these calls).
+    // MPDX's people bulk applies its rows in the request (test/iam recorded these calls): people are
+    // put and deleted in transactions, never updated in place.
     for (const action of WRITE_ITEM_ACTIONS) {
       expect({ action, allowed: allows(fn, action, stack.tables.people) }).toEqual({
         action,
-        allowed: true,
+        allowed: action !== 'dynamodb:UpdateItem',
       });
     }
     expect(allows(fn, 's3:PutObject', stack.bucket)).toBe(true);
@@ -479,9 +480,17 @@ describe('IntakeStack', () => {
 
   it('lets the chunk worker write jobs and people and read files, but never upload files or send messages', () => {
     const fn = stack.workerFunctions.processChunk;
-    for (const table of [stack.tables.jobs, stack.tables.people]) {
-      for (const action of WRITE_ITEM_ACTIONS) expect(allows(fn, action, table)).toBe(true);
-    }
+    // Results, counters and fields are put and updated in jobs; people are put and deleted.
+    expect(WRITE_ITEM_ACTIONS.map((action) => allows(fn, action, stack.tables.jobs))).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(WRITE_ITEM_ACTIONS.map((action) => allows(fn, action, stack.tables.people))).toEqual([
+      true,
+      false,
+      true,
+    ]);
     expect(allows(fn, 's3:GetObject', stack.bucket)).toBe(true);
     expect(allows(fn, 'sqs:ReceiveMessage', stack.queues[workers.processChunk.queue])).toBe(true);
     // It writes the result files, and deletes nothing.
@@ -580,6 +589,54 @@ describe('IntakeStack', () => {
         });
       }
     }
+  });
+
+  it("grants objects by key prefix and queries by named index, never a whole bucket's objects or every index", () => {
+    const bucketArn = { 'Fn::GetAtt': [logicalId(stack.bucket), 'Arn'] };
+    for (const fn of [stack.apiFunction, ...keysOf(workers).map((key) => stack.workerFunctions[key])]) {
+      for (const statement of statementsOf(fn)) {
+        const resources = JSON.stringify(statement.Resource);
+        expect({ fn: fn.node.id, resources }).not.toEqual({
+          fn: fn.node.id,
+          resources: expect.stringMatching(/index\/\*/),
+        });
+        expect({ fn: fn.node.id, resources }).not.toEqual({
+          fn: fn.node.id,
+          resources: JSON.stringify({ 'Fn::Join': ['', [bucketArn, '/*']] }),
+        });
+      }
+    }
+    // The chunk worker reads chunks and writes result files, nothing under uploads/.
+    const objects = statementsOf(stack.workerFunctions.processChunk)
+      .filter((statement) => JSON.stringify(statement.Resource).includes(logicalId(stack.bucket)))
+      .map((statement) => [statement.Action, statement.Resource]);
+    expect(objects).toEqual([
+      ['s3:GetObject', { 'Fn::Join': ['', [bucketArn, '/chunks/*']] }],
+      [['s3:PutObject', 's3:AbortMultipartUpload'], { 'Fn::Join': ['', [bucketArn, '/results/*']] }],
+    ]);
+    expect(allows(stack.workerFunctions.processChunk, 's3:ListBucket')).toBe(false);
+    // Query on the people index gsi1 by name.
+    expect(statementsOf(stack.workerFunctions.processChunk)).toContainEqual({
+      Effect: 'Allow',
+      Action: 'dynamodb:Query',
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            { 'Fn::GetAtt': [logicalId(stack.tables.people), 'Arn'] },
+            `/index/${tables.people.indexes[0]?.name}`,
+          ],
+        ],
+      },
+    });
+  });
+
+  it('lets the analysis dead-letter worker read and move imports and publish, nothing else', () => {
+    const fn = stack.workerFunctions.analyzeDeadLetter;
+    const granted = statementsOf(fn)
+      .filter((statement) => !JSON.stringify(statement.Action).match(/xray:|sqs:/))
+      .map((statement) => statement.Action);
+    expect(granted).toEqual([['dynamodb:GetItem', 'dynamodb:UpdateItem'], 'events:PutEvents']);
   });
 
   it('passes every cdk-nag AwsSolutions check or carries a reasoned acknowledgement', () => {
