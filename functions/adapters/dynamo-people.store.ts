@@ -94,7 +94,8 @@ export class DynamoPeopleStore implements PeopleStore {
 
   /**
    * A page of the workspace's people in id order: each of the index's shards is read from the
-   * cursor on, at once, and the pages merged; the cursor is the last id answered.
+   * cursor on, at once, the pages merged, and the people of the page read by key; the cursor is
+   * the last id answered.
    */
   async listByWorkspace(
     tenantId: string,
@@ -131,8 +132,14 @@ export class DynamoPeopleStore implements PeopleStore {
     const page = merged.slice(0, limit);
     const more = merged.length > limit || shards.some((shard) => shard.more);
     const last = page[page.length - 1];
+    // The index holds keys only: the people themselves are read by key, in the page's order. One
+    // deleted since the query is left out.
+    const people = await this.getMany(
+      tenantId,
+      page.map((entry) => String(entry.gsi1sk).slice('PERSON#'.length)),
+    );
     return {
-      items: page.map(toPerson),
+      items: page.flatMap((entry) => people.get(String(entry.gsi1sk).slice('PERSON#'.length)) ?? []),
       cursor: more && last ? cursors.encode({ after: last.gsi1sk }) : null,
     };
   }

@@ -25,6 +25,13 @@ export interface ApplyTarget {
   options: ImportOptions;
   /** Rows whose earlier result this action replaces, with that result's outcome. */
   replacing?: ReadonlyMap<number, RowOutcome>;
+  /**
+   * This action's results already recorded for some of these rows (by another delivery of the
+   * chunk). Asked after every lookup, so a row a twin delivery finished is never applied again on
+   * top of what came after it: a person read before a row's result was recorded cannot already
+   * carry a later row's write, and the write is conditional on that read.
+   */
+  recorded?: (rows: number[]) => Promise<ReadonlyMap<number, RowResult>>;
 }
 
 export interface AppliedRow {
@@ -134,7 +141,27 @@ export async function applyRows(
   const lookups = await lookUp(deps, target, rows);
   const applied: AppliedRow[] = new Array(rows.length);
   const queues = groupRows(rows, lookups).map((indexes) => ({ indexes, next: 0, attempt: 1 }));
-  let active = queues;
+  // Rows another delivery finished since they were found due are done: their results stand.
+  const finished = async (heads: typeof queues) => {
+    if (!target.recorded || heads.length === 0) return;
+    const pending = heads.flatMap((queue) => queue.indexes.slice(queue.next));
+    const results = await target.recorded(pending.map((index) => (rows[index] as ChunkRow).row));
+    for (const queue of heads) {
+      while (queue.next < queue.indexes.length) {
+        const index = queue.indexes[queue.next] as number;
+        const result = results.get((rows[index] as ChunkRow).row);
+        if (result === undefined) break;
+        applied[index] = {
+          result,
+          person: result.person_id ? (lookups.people.get(result.person_id) ?? null) : null,
+        };
+        queue.next += 1;
+        queue.attempt = 1;
+      }
+    }
+  };
+  await finished(queues);
+  let active = queues.filter((queue) => queue.next < queue.indexes.length);
   while (active.length > 0) {
     const wave = active.map((queue) => {
       const index = queue.indexes[queue.next] as number;
@@ -158,6 +185,7 @@ export async function applyRows(
           );
     const outcomeOf = new Map(committing.map((entry, i) => [entry, outcomes[i] as CommitOutcome]));
     const again: ChunkRow[] = [];
+    const racing: (typeof queues)[number][] = [];
     for (const entry of wave) {
       const outcome = outcomeOf.get(entry) ?? 'stale';
       if (outcome === 'committed' || outcome === 'already_recorded') {
@@ -173,9 +201,13 @@ export async function applyRows(
         // Someone else wrote first: look this row's identifiers up again and plan it afresh.
         entry.queue.attempt += 1;
         again.push(rows[entry.index] as ChunkRow);
+        racing.push(entry.queue);
       }
     }
-    if (again.length > 0) await refresh(deps, target, lookups, again);
+    if (again.length > 0) {
+      await refresh(deps, target, lookups, again);
+      await finished(racing);
+    }
     active = active.filter((queue) => queue.next < queue.indexes.length);
   }
   return applied;

@@ -25,24 +25,22 @@ const deps = directDeps();
 const ROWS = 60;
 
 /** Seeds a workspace, then analyzes an import without starting it; returns the chunk message to run. */
-async function readyImport(label: string): Promise<{ workspace: string; message: WorkMessage }> {
+async function readyImport(
+  label: string,
+  seed: Body[] = Array.from({ length: 20 }, (_, i) => ({ email: `p${i}@x.io`, first_name: `Old${i}` })),
+  records: Body[] = [
+    ...Array.from({ length: ROWS }, (_, i) => ({
+      email: `p${i}@x.io`,
+      first_name: i % 3 === 0 ? `Old${i}` : `New${i}`,
+      attributes: i % 3 === 0 ? {} : { n: i },
+    })),
+    { email: 'p1@x.io', first_name: 'Later' },
+  ],
+): Promise<{ workspace: string; message: WorkMessage }> {
   const workspace = freshWorkspace(label);
-  await runImport(
-    workspace,
-    Array.from({ length: 20 }, (_, i) => ({ email: `p${i}@x.io`, first_name: `Old${i}` })),
-  );
-  const records = Array.from({ length: ROWS }, (_, i) => ({
-    email: `p${i}@x.io`,
-    first_name: i % 3 === 0 ? `Old${i}` : `New${i}`,
-    attributes: i % 3 === 0 ? {} : { n: i },
-  }));
+  await runImport(workspace, seed);
   const created = await call('POST', '/v1/imports', {
-    body: {
-      workspace,
-      format: 'json',
-      records: [...records, { email: 'p1@x.io', first_name: 'Later' }],
-      options: { dry_run: true },
-    },
+    body: { workspace, format: 'json', records, options: { dry_run: true } },
   });
   const item = await waitForStatus(created.body.id as string, ['ready']);
   // Start the process action in the store only: no message is queued, so only this test applies the chunk.
@@ -138,6 +136,59 @@ describe('Exactly-once chunk processing', () => {
 
     await processChunk(deps, message);
     expect(await outcome(message, workspace)).toEqual(clean);
+  });
+});
+
+describe('A delivery that lags behind a twin', () => {
+  // Rows 1 and 2 reach one person by different identifiers (the analysis cannot tell they are
+  // the same person), and row 2 overwrites what row 1 set. A second delivery found both rows due,
+  // then looks the person up only after the first delivery finished them: it must not apply row 1
+  // again over row 2's write.
+  it('applies no row twice when it reads the person after the twin finished', async () => {
+    const seed = [{ email: 'lag@x.io', external_id: 'lag-1', first_name: 'Old' }];
+    const records = [
+      { email: 'lag@x.io', first_name: 'First' },
+      { external_id: 'lag-1', first_name: 'Second' },
+    ];
+    const { workspace, message } = await readyImport('lagging', seed, records);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let arrived = () => {};
+    const atLookup = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    let seen = 0;
+    const lagging = {
+      ...deps,
+      people: new Proxy(deps.people, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver) as unknown;
+          if (property !== 'owners' || typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            if (seen++ === 0) {
+              arrived();
+              await released; // the twin runs the whole chunk meanwhile
+            }
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      }),
+    };
+    const second = processChunk(lagging, message);
+    await atLookup; // the lagging delivery has found both rows due, and waits to look them up
+    await processChunk(deps, message);
+    release();
+    await second;
+
+    const [person] = await peopleOf(workspace);
+    expect(person).toMatchObject({ first_name: 'Second', version: 3 });
+    const rows = await call<{ rows: Body[] }>('GET', `/v1/imports/${message.import_id}/rows`);
+    expect(rows.body.rows.map((r) => [r.row, r.outcome])).toEqual([
+      [1, 'updated'],
+      [2, 'updated'],
+    ]);
   });
 });
 
