@@ -20,7 +20,8 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
  *   claims for the same id): claim each identifier for it, in key order so two creators of one identity meet on the
  *   same first key; then put the person if it does not exist; then the result.
  * - update: put the person on the condition that it is still the version the plan read; then the
- *   result.
+ *   result (or the caller writes it, batched with other rows' results, when the engine has checked
+ *   that no result is recorded: RowCommit.checked).
  *
  * The person carries the row that wrote it and that row's result (`written_by`); a redelivered row
  * that finds it there records that result instead of writing again (functions/core/apply-rows.ts).
@@ -70,8 +71,15 @@ async function release(client: DynamoDBDocumentClient, claims: TransactItem[]): 
   );
 }
 
-/** Writes a row step by step; answers what a transaction of the same items would have. */
-export async function writeInSteps(client: DynamoDBDocumentClient, row: SteppedRow): Promise<CommitOutcome> {
+/**
+ * Writes a row step by step; answers what a transaction of the same items would have. Without
+ * `withResult` it stops after the person: the caller writes the result (in a batch).
+ */
+export async function writeInSteps(
+  client: DynamoDBDocumentClient,
+  row: SteppedRow,
+  withResult: boolean,
+): Promise<CommitOutcome> {
   const [result, person, ...identities] = row.items as [TransactItem, TransactItem, ...TransactItem[]];
   if (row.path === 'create') {
     const claims = [...identities].sort((a, b) =>
@@ -91,5 +99,6 @@ export async function writeInSteps(client: DynamoDBDocumentClient, row: SteppedR
   } else if (!(await tryPut(client, person))) {
     return 'stale';
   }
+  if (!withResult) return 'committed';
   return (await tryPut(client, result)) ? 'committed' : 'already_recorded';
 }

@@ -181,6 +181,7 @@ export async function applyRows(
               result: entry.result,
               effect: effectOf(entry.plan, entry.ownId),
               now: entry.now,
+              ...(target.recorded ? { checked: true } : {}),
             })),
           );
     const outcomeOf = new Map(committing.map((entry, i) => [entry, outcomes[i] as CommitOutcome]));

@@ -55,6 +55,12 @@ export interface RowCommit {
   result: RowResult;
   effect: Effect;
   now: string;
+  /**
+   * The engine has made sure this row's result is not recorded yet (it read the row's results
+   * after the people, and a redelivered row recognizes its own writes): the store may write the
+   * result without a condition, batched with others. Without it, a result already there is kept.
+   */
+  checked?: boolean;
 }
 
 /**
