@@ -128,8 +128,9 @@ export const workers = {
     queue: 'process',
     batchSize: 1,
     // From the capacity model (README, "Capacity and cost in AWS"): a chunk's results are one
-    // partition, written at 2 WCU a row in transactions, so one worker stays under 500 rows/s; ten
-    // reach 5,000 rows/s for one import, under the 8,000 the sixteen people-index shards allow.
+    // partition, written at 1 WCU a row, so one worker stays under 1,000 rows/s; ten reach
+    // 10,000 rows/s for one import, under the ~16,000 the sixteen people-index shards allow (a new
+    // person writes 1 WCU on one shard; an update none).
     maxConcurrency: 10,
     timeoutSeconds: 120,
     memoryMb: 1024,
