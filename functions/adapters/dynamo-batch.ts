@@ -1,6 +1,8 @@
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 
@@ -72,4 +74,34 @@ export async function batchGet(
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_GETS, batches.length) }, getter));
   return found;
+}
+
+const BATCH_WRITE_MAX = 25;
+
+/** Unconditional puts of any number of items, 25 to a BatchWriteItem, a few requests at once. */
+export async function batchPut(
+  client: DynamoDBDocumentClient,
+  table: string,
+  items: Record<string, unknown>[],
+): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let start = 0; start < items.length; start += BATCH_WRITE_MAX)
+    batches.push(items.slice(start, start + BATCH_WRITE_MAX));
+  let next = 0;
+  const writer = async () => {
+    while (next < batches.length) {
+      let pending = batches[next++]?.map((Item) => ({ PutRequest: { Item } }));
+      for (let round = 0; pending && pending.length > 0; round++) {
+        if (round >= MAX_ROUNDS)
+          throw new Error(`BatchWriteItem on ${table} left items unprocessed after ${round} rounds`);
+        if (round > 0) await pause(25 * 2 ** round);
+        const requests = pending;
+        const out: BatchWriteCommandOutput = await retryThrottled(() =>
+          client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } })),
+        );
+        pending = out.UnprocessedItems?.[table] as typeof pending;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_GETS, batches.length) }, writer));
 }

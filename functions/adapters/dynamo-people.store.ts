@@ -11,9 +11,17 @@ import {
 import { identityKey } from '../core/identifiers.js';
 import type { CommitOutcome, Page, PeopleStore, RowCommit } from '../core/ports.js';
 import type { Person, RowResult } from '../core/types.js';
-import { batchGet, isThrottle, retryThrottled, THROTTLE_ATTEMPTS, throttleBackoff } from './dynamo-batch.js';
+import {
+  batchGet,
+  batchPut,
+  isThrottle,
+  retryThrottled,
+  THROTTLE_ATTEMPTS,
+  throttleBackoff,
+} from './dynamo-batch.js';
+import { type SteppedRow, writeInSteps } from './dynamo-row-steps.js';
 import { cursors, expiresAt, indexShard, keys, PEOPLE_INDEX_SHARDS } from './keys.js';
-import { packUndo } from './undo-codec.js';
+import { packMark, packUndo, unpackMark } from './undo-codec.js';
 
 const withoutUndo = ({ undo: _undo, ...rest }: RowResult) => rest;
 
@@ -32,7 +40,19 @@ export const toPerson = (item: Record<string, unknown>): Person => ({
   version: item.version as number,
   created_at: item.created_at as string,
   updated_in_db_at: item.updated_in_db_at as string,
+  ...(item.written_by_z ? { written_by: unpackMark(item.written_by_z as Uint8Array) } : {}),
 });
+
+/** A person's item: its fields, its entry in the workspace's index shard, its mark packed. */
+function personItem(tenantId: string, { written_by, ...person }: Person): Record<string, unknown> {
+  return {
+    ...keys.person(tenantId, person.id),
+    gsi1pk: keys.peopleOfWorkspace(tenantId, person.workspace, indexShard(person.id)),
+    gsi1sk: `PERSON#${person.id}`,
+    ...person,
+    ...(written_by ? { written_by_z: packMark(written_by) } : {}),
+  };
+}
 
 /** Where a page of people starts: after the index sort key a cursor carries (`PERSON#id`). */
 function afterOf(start: Record<string, unknown> | undefined): string | undefined {
@@ -81,7 +101,8 @@ export class DynamoPeopleStore implements PeopleStore {
 
   /**
    * A page of the workspace's people in id order: each of the index's shards is read from the
-   * cursor on, at once, and the pages merged; the cursor is the last id answered.
+   * cursor on, at once, the pages merged, and the people of the page read by key; the cursor is
+   * the last id answered.
    */
   async listByWorkspace(
     tenantId: string,
@@ -118,8 +139,14 @@ export class DynamoPeopleStore implements PeopleStore {
     const page = merged.slice(0, limit);
     const more = merged.length > limit || shards.some((shard) => shard.more);
     const last = page[page.length - 1];
+    // The index holds keys only: the people themselves are read by key, in the page's order. One
+    // deleted since the query is left out.
+    const people = await this.getMany(
+      tenantId,
+      page.map((entry) => String(entry.gsi1sk).slice('PERSON#'.length)),
+    );
     return {
-      items: page.map(toPerson),
+      items: page.flatMap((entry) => people.get(String(entry.gsi1sk).slice('PERSON#'.length)) ?? []),
       cursor: more && last ? cursors.encode({ after: last.gsi1sk }) : null,
     };
   }
@@ -129,25 +156,55 @@ export class DynamoPeopleStore implements PeopleStore {
   }
 
   /**
-   * Each row in one transaction with its result: the result (written once per row and action),
-   * each person put or deleted on the condition that it is still the version the plan read, and
-   * each identity item moved from its current owner to its new one (or created, or removed).
-   * Rows are packed several to a transaction (DynamoDB takes 100 items): fewer round trips, and on
-   * DynamoDB Local, which runs transactions one at a time, several times the rows per second. A
-   * transaction a row's condition cancels is sent again without that row. A row that writes only
-   * its result is a plain conditional put: half the capacity of a transaction.
+   * Each row's effect with its result, the cheapest way that keeps it exactly once:
+   * - a row that writes only its result: one conditional put, or, when the engine checked that
+   *   the row has no result yet (RowCommit.checked), a put in a BatchWriteItem with other rows';
+   * - a row that creates a person it names itself, or updates one without moving an identifier:
+   *   plain conditional writes in a recognizable order (dynamo-row-steps.ts), half the write units
+   *   of a transaction (the result batched too when checked);
+   * - anything else (an identifier changing owner, a merge, a delete, revert): one transaction with
+   *   its result: each person put or deleted on the condition that it is still the version the plan
+   *   read, each identity item moved from its current owner to its new one. Rows are packed several
+   *   to a transaction (DynamoDB takes 100 items); one a row's condition cancels is sent again
+   *   without that row.
    */
   async commitMany(changes: RowCommit[]): Promise<CommitOutcome[]> {
     const outcomes: CommitOutcome[] = new Array(changes.length);
     const rows = changes.map((change, index) => ({ index, ...rowItems(this.tables, change) }));
-    const alone = rows.filter((row) => row.items.length === 1);
-    const together = rows.filter((row) => row.items.length > 1);
-    await inParallel(alone, PARALLEL_REQUESTS, async (row) => {
-      outcomes[row.index] = await this.putResult(row.items[0] as TransactItem);
-    });
-    await inParallel(pack(together), PARALLEL_REQUESTS, async (batch) => {
-      for (const [index, outcome] of await this.transact(batch)) outcomes[index] = outcome;
-    });
+    // Results the engine checked go last, 25 to a request, once their rows' people are written.
+    const later: Record<string, unknown>[] = [];
+    const resultOf = (row: RowItems) =>
+      (row.items[0]?.Put as PutCommandInput).Item as Record<string, unknown>;
+    await Promise.all([
+      inParallel(
+        rows.filter((row) => row.path === 'result'),
+        PARALLEL_REQUESTS,
+        async (row) => {
+          if (changes[row.index]?.checked) {
+            later.push(resultOf(row));
+            outcomes[row.index] = 'committed';
+          } else outcomes[row.index] = await this.putResult(row.items[0] as TransactItem);
+        },
+      ),
+      inParallel(
+        rows.filter((row): row is RowItems & SteppedRow => row.path === 'create' || row.path === 'update'),
+        PARALLEL_REQUESTS,
+        async (row) => {
+          const checked = changes[row.index]?.checked === true;
+          const outcome = await writeInSteps(this.client, row, !checked);
+          if (checked && outcome === 'committed') later.push(resultOf(row));
+          outcomes[row.index] = outcome;
+        },
+      ),
+      inParallel(
+        pack(rows.filter((row) => row.path === 'transaction')),
+        PARALLEL_TRANSACTIONS,
+        async (batch) => {
+          for (const [index, outcome] of await this.transact(batch)) outcomes[index] = outcome;
+        },
+      ),
+    ]);
+    await batchPut(this.client, this.tables.jobs, later);
     return outcomes;
   }
 
@@ -208,8 +265,11 @@ export class DynamoPeopleStore implements PeopleStore {
   }
 }
 
-/** Transactions (or plain puts) in flight at once for one commitMany. */
-const PARALLEL_REQUESTS = 4;
+/** Rows written with plain requests in flight at once for one commitMany (each kind of row). */
+const PARALLEL_REQUESTS = 16;
+
+/** Transactions in flight at once for one commitMany. */
+const PARALLEL_TRANSACTIONS = 4;
 
 /** Rows in one transaction. */
 const MAX_TRANSACTION_ROWS = 25;
@@ -225,6 +285,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface RowItems {
   index: number;
   items: TransactItem[];
+  /** How the row is written: its result only, in steps, or in a transaction. */
+  path: 'result' | 'create' | 'update' | 'transaction';
   kinds: ('result' | 'person' | 'identity')[];
   bytes: number;
   keys: string[];
@@ -327,12 +389,7 @@ function rowItems(tables: { people: string; jobs: string }, change: RowCommit): 
     items.push({
       Put: {
         TableName: tables.people,
-        Item: {
-          ...keys.person(tenantId, person.id),
-          gsi1pk: keys.peopleOfWorkspace(tenantId, person.workspace, indexShard(person.id)),
-          gsi1sk: `PERSON#${person.id}`,
-          ...person,
-        },
+        Item: personItem(tenantId, person),
         ...(previous === null
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : {
@@ -394,5 +451,15 @@ function rowItems(tables: { people: string; jobs: string }, change: RowCommit): 
     );
   }
   const bytes = items.reduce((sum, item) => sum + JSON.stringify(item).length, 0);
-  return { items, kinds, bytes, keys: items.map(keyOf) };
+  return { items, path: pathOf(change, kinds), kinds, bytes, keys: items.map(keyOf) };
+}
+
+/** Which rows may be written without a transaction (see commitMany). */
+function pathOf({ slot, effect }: RowCommit, kinds: RowItems['kinds']): RowItems['path'] {
+  if (kinds.length === 1) return 'result';
+  const [put] = effect.puts;
+  if (slot !== 'row' || effect.puts.length !== 1 || effect.deletes.length > 0 || put === undefined)
+    return 'transaction';
+  if (put.previous === null) return put.own ? 'create' : 'transaction';
+  return kinds.includes('identity') ? 'transaction' : 'update';
 }

@@ -9,7 +9,7 @@ import { S3ChunkStore } from './s3-chunk.store.js';
 import { S3ResultFiles } from './s3-result.files.js';
 import { S3SourceStore } from './s3-source.store.js';
 import { SqsWorkQueue } from './sqs-work.queue.js';
-import { prefixedIds, systemClock } from './system.js';
+import { personIds, prefixedIds, systemClock } from './system.js';
 import { eventsAndWebhooks } from './webhook-wiring.js';
 
 /**
@@ -36,7 +36,7 @@ export function createStores(config: Config, clients: AwsClients, metrics?: Metr
     clock: systemClock,
     ids: prefixedIds('imp'),
     actionIds: prefixedIds('act'),
-    personIds: prefixedIds('per'),
+    personIds: personIds('per'),
   };
 }
 

@@ -7,6 +7,7 @@ import type {
   IdGenerator,
   ImportStore,
   PeopleStore,
+  PersonIdGenerator,
   ResultFiles,
   WorkQueue,
 } from './ports.js';
@@ -29,7 +30,7 @@ export interface ActionDeps {
   files: ResultFiles;
   clock: Clock;
   actionIds: IdGenerator;
-  personIds: IdGenerator;
+  personIds: PersonIdGenerator;
 }
 
 const newAction = (deps: Pick<ActionDeps, 'clock' | 'actionIds'>, item: Import, type: ActionType): Action => {

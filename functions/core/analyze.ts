@@ -15,6 +15,7 @@ import type {
   IdGenerator,
   ImportStore,
   PeopleStore,
+  PersonIdGenerator,
   ResultFiles,
   SourceReader,
   WorkQueue,
@@ -40,7 +41,7 @@ export interface AnalyzeDeps {
   source: SourceReader;
   clock: Clock;
   actionIds: IdGenerator;
-  personIds: IdGenerator;
+  personIds: PersonIdGenerator;
 }
 
 /** Chunks reviewed at once. */

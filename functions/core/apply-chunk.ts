@@ -43,6 +43,17 @@ export async function applyChunkRows(
     workspace: item.workspace,
     options: item.options,
     replacing,
+    recorded: async (numbers) => {
+      const wanted = new Set(numbers);
+      const results = await resultsOf(
+        deps.imports,
+        item,
+        rows.filter((row) => wanted.has(row.row)),
+      );
+      return new Map(
+        results.filter((r) => r.action_id === action.id && wanted.has(r.row)).map((r) => [r.row, r]),
+      );
+    },
   };
   await applyRows(deps, target, due);
   return countApplied(await resultsOf(deps.imports, item, rows), action.id);

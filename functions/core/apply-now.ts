@@ -4,7 +4,7 @@ import { type Field, inferFieldType } from './fields.js';
 import { finalStatusOf } from './finalize.js';
 import { INITIAL_STATUS, move } from './import-status.js';
 import { normalizeRow } from './normalize-row.js';
-import type { Clock, FieldStore, IdGenerator, ImportStore, PeopleStore } from './ports.js';
+import type { Clock, FieldStore, IdGenerator, ImportStore, PeopleStore, PersonIdGenerator } from './ports.js';
 import {
   type Action,
   type ChunkRow,
@@ -21,7 +21,7 @@ export interface ApplyNowDeps {
   clock: Clock;
   ids: IdGenerator;
   actionIds: IdGenerator;
-  personIds: IdGenerator;
+  personIds: PersonIdGenerator;
 }
 
 /**

@@ -4,17 +4,17 @@ import {
   type Clock,
   type CommitOutcome,
   type Effect,
-  type IdGenerator,
   NO_EFFECT,
   type PeopleStore,
+  type PersonIdGenerator,
 } from './ports.js';
-import type { ChunkRow, ImportOptions, Person, RowOutcome, RowResult } from './types.js';
+import type { ChunkRow, ImportOptions, Person, RowOutcome, RowResult, WriteMark } from './types.js';
 
 export interface EngineDeps {
   people: PeopleStore;
   clock: Clock;
   /** Ids for new people. */
-  personIds: IdGenerator;
+  personIds: PersonIdGenerator;
 }
 
 export interface ApplyTarget {
@@ -25,6 +25,13 @@ export interface ApplyTarget {
   options: ImportOptions;
   /** Rows whose earlier result this action replaces, with that result's outcome. */
   replacing?: ReadonlyMap<number, RowOutcome>;
+  /**
+   * This action's results already recorded for some of these rows (by another delivery of the
+   * chunk). Asked after every lookup, so a row a twin delivery finished is never applied again on
+   * top of what came after it: a person read before a row's result was recorded cannot already
+   * carry a later row's write, and the write is conditional on that read.
+   */
+  recorded?: (rows: number[]) => Promise<ReadonlyMap<number, RowResult>>;
 }
 
 export interface AppliedRow {
@@ -48,12 +55,28 @@ const keysOf = (rows: ChunkRow[]): string[] => [
   ...new Set(rows.flatMap((row) => row.input.identifiers.map(identityKey))),
 ];
 
-async function lookUp(deps: EngineDeps, target: ApplyTarget, rows: ChunkRow[]): Promise<Lookups> {
+/** The id of the person a row creates: named after the row, the same on every delivery. */
+const ownIdOf = (deps: EngineDeps, target: ApplyTarget, row: ChunkRow): string =>
+  deps.personIds.derive(`${target.tenantId}/${target.importId}/${row.row}`);
+
+/**
+ * Looks the rows' identifiers and named people up. After a lost race (`again`) it also reads the
+ * people the rows would create: a row whose person exists already finds its own mark there.
+ */
+async function lookUp(
+  deps: EngineDeps,
+  target: ApplyTarget,
+  rows: ChunkRow[],
+  again = false,
+): Promise<Lookups> {
   const keys = keysOf(rows);
   const owners =
     keys.length > 0 ? await deps.people.owners(target.tenantId, target.workspace, keys) : new Map();
   const ids = new Set<string>(owners.values());
-  for (const row of rows) if (row.input.person_id) ids.add(row.input.person_id);
+  for (const row of rows) {
+    if (row.input.person_id) ids.add(row.input.person_id);
+    if (again) ids.add(ownIdOf(deps, target, row));
+  }
   const found = await deps.people.getMany(target.tenantId, [...ids]);
   // A person of another workspace is not one this import can see.
   const people = new Map([...found].filter(([, person]) => person.workspace === target.workspace));
@@ -74,21 +97,32 @@ function remember(lookups: Lookups, plan: RowPlan): void {
   lookups.people.set(plan.after.id, plan.after);
 }
 
-const effectOf = (plan: RowPlan): Effect =>
+const effectOf = (plan: RowPlan, ownId: string): Effect =>
   plan.kind === 'write'
-    ? { puts: [{ person: plan.after, previous: plan.before }], deletes: plan.absorbed }
+    ? {
+        puts: [
+          { person: plan.after, previous: plan.before, own: plan.before === null && plan.after.id === ownId },
+        ],
+        deletes: plan.absorbed,
+      }
     : plan.kind === 'delete'
       ? { puts: [], deletes: [plan.before] }
       : NO_EFFECT;
 
-const personOf = (plan: RowPlan, lookups: Lookups): Person | null =>
-  plan.kind === 'write'
-    ? plan.after
-    : plan.kind === 'delete'
-      ? plan.before
-      : plan.result.person_id
-        ? (lookups.people.get(plan.result.person_id) ?? null)
-        : null;
+/** A person without the engine's mark: what a row's caller and its undo record see. */
+const bare = ({ written_by: _mark, ...person }: Person): Person => person;
+
+const personOf = (plan: RowPlan, lookups: Lookups): Person | null => {
+  const person =
+    plan.kind === 'write'
+      ? plan.after
+      : plan.kind === 'delete'
+        ? plan.before
+        : plan.result.person_id
+          ? (lookups.people.get(plan.result.person_id) ?? null)
+          : null;
+  return person && bare(person);
+};
 
 /**
  * The engine: looks the rows' identifiers up in bulk, plans each row in order against what the
@@ -107,7 +141,27 @@ export async function applyRows(
   const lookups = await lookUp(deps, target, rows);
   const applied: AppliedRow[] = new Array(rows.length);
   const queues = groupRows(rows, lookups).map((indexes) => ({ indexes, next: 0, attempt: 1 }));
-  let active = queues;
+  // Rows another delivery finished since they were found due are done: their results stand.
+  const finished = async (heads: typeof queues) => {
+    if (!target.recorded || heads.length === 0) return;
+    const pending = heads.flatMap((queue) => queue.indexes.slice(queue.next));
+    const results = await target.recorded(pending.map((index) => (rows[index] as ChunkRow).row));
+    for (const queue of heads) {
+      while (queue.next < queue.indexes.length) {
+        const index = queue.indexes[queue.next] as number;
+        const result = results.get((rows[index] as ChunkRow).row);
+        if (result === undefined) break;
+        applied[index] = {
+          result,
+          person: result.person_id ? (lookups.people.get(result.person_id) ?? null) : null,
+        };
+        queue.next += 1;
+        queue.attempt = 1;
+      }
+    }
+  };
+  await finished(queues);
+  let active = queues.filter((queue) => queue.next < queue.indexes.length);
   while (active.length > 0) {
     const wave = active.map((queue) => {
       const index = queue.indexes[queue.next] as number;
@@ -125,12 +179,14 @@ export async function applyRows(
               importId: target.importId,
               slot: 'row' as const,
               result: entry.result,
-              effect: effectOf(entry.plan),
+              effect: effectOf(entry.plan, entry.ownId),
               now: entry.now,
+              ...(target.recorded ? { checked: true } : {}),
             })),
           );
     const outcomeOf = new Map(committing.map((entry, i) => [entry, outcomes[i] as CommitOutcome]));
     const again: ChunkRow[] = [];
+    const racing: (typeof queues)[number][] = [];
     for (const entry of wave) {
       const outcome = outcomeOf.get(entry) ?? 'stale';
       if (outcome === 'committed' || outcome === 'already_recorded') {
@@ -146,9 +202,13 @@ export async function applyRows(
         // Someone else wrote first: look this row's identifiers up again and plan it afresh.
         entry.queue.attempt += 1;
         again.push(rows[entry.index] as ChunkRow);
+        racing.push(entry.queue);
       }
     }
-    if (again.length > 0) await refresh(deps, target, lookups, again);
+    if (again.length > 0) {
+      await refresh(deps, target, lookups, again);
+      await finished(racing);
+    }
     active = active.filter((queue) => queue.next < queue.indexes.length);
   }
   return applied;
@@ -156,13 +216,18 @@ export async function applyRows(
 
 /** Looks rows' identifiers and people up again after a lost race, and updates the lookups. */
 async function refresh(deps: EngineDeps, target: ApplyTarget, lookups: Lookups, rows: ChunkRow[]) {
-  const fresh = await lookUp(deps, target, rows);
+  const fresh = await lookUp(deps, target, rows, true);
   for (const key of keysOf(rows)) {
     const owner = fresh.owners.get(key);
     if (owner === undefined) lookups.owners.delete(key);
     else lookups.owners.set(key, owner);
   }
-  const named = new Set(rows.flatMap((row) => (row.input.person_id ? [row.input.person_id] : [])));
+  const named = new Set(
+    rows.flatMap((row) => [
+      ownIdOf(deps, target, row),
+      ...(row.input.person_id ? [row.input.person_id] : []),
+    ]),
+  );
   for (const id of [...lookups.people.keys()])
     if (!fresh.people.has(id) && named.has(id)) lookups.people.delete(id);
   for (const [id, person] of fresh.people) lookups.people.set(id, person);
@@ -201,6 +266,23 @@ function groupRows(rows: ChunkRow[], lookups: Lookups): number[][] {
   return [...groups.values()];
 }
 
+/**
+ * The mark a row left on a person in an earlier attempt that stopped before its result was
+ * recorded: on a person its identifiers, its named id or its own id lead to.
+ */
+function ownMark(row: ChunkRow, lookups: Lookups, actionId: string, ownId: string): WriteMark | undefined {
+  const ids = [
+    ownId,
+    ...(row.input.person_id ? [row.input.person_id] : []),
+    ...row.input.identifiers.flatMap((identifier) => lookups.owners.get(identityKey(identifier)) ?? []),
+  ];
+  for (const id of ids) {
+    const mark = lookups.people.get(id)?.written_by;
+    if (mark?.action_id === actionId && mark.row === row.row) return mark;
+  }
+  return undefined;
+}
+
 /** A row's plan against the current lookups, and the result it would record. */
 function planFor(deps: EngineDeps, target: ApplyTarget, row: ChunkRow, lookups: Lookups) {
   if (
@@ -215,15 +297,46 @@ function planFor(deps: EngineDeps, target: ApplyTarget, row: ChunkRow, lookups: 
     row = { ...row, errors: [error] };
   }
   const now = deps.clock.now();
-  const plan = planRow(row, target.options, {
+  const replaced = target.replacing?.get(row.row);
+  const stamped = (result: RowResult): RowResult => ({
+    ...result,
+    action_id: target.actionId,
+    ...(replaced ? { replaced } : {}),
+  });
+  const ownId = ownIdOf(deps, target, row);
+  // This row wrote its person before (a crash, a twin delivery): record what it recorded then.
+  const mark = ownMark(row, lookups, target.actionId, ownId);
+  if (mark) {
+    const plan: RowPlan = { kind: 'record', result: mark.result };
+    return { plan, result: stamped(mark.result), racing: false, now, ownId };
+  }
+  const planned = planRow(row, target.options, {
     workspace: target.workspace,
     owners: lookups.owners,
     people: lookups.people,
     now,
-    newPersonId: () => deps.personIds.next(),
+    newPersonId: () => ownId,
+    ownId,
   });
-  const racing = plan.result.errors.some((e) => e.code === 'stale_identity');
-  const replaced = target.replacing?.get(row.row);
-  const result: RowResult = { ...plan.result, action_id: target.actionId, ...(replaced ? { replaced } : {}) };
-  return { plan, result, racing, now };
+  const racing = planned.result.errors.some((e) => e.code === 'stale_identity');
+  const { undo } = planned.result;
+  const recorded: RowResult = {
+    ...planned.result,
+    ...(undo
+      ? { undo: { ...undo, before: undo.before && bare(undo.before), absorbed: undo.absorbed.map(bare) } }
+      : {}),
+  };
+  // The person carries the row that wrote it and the result it records, for a redelivery to find.
+  const plan: RowPlan =
+    planned.kind === 'write'
+      ? {
+          ...planned,
+          result: recorded,
+          after: {
+            ...planned.after,
+            written_by: { action_id: target.actionId, row: row.row, result: recorded },
+          },
+        }
+      : { ...planned, result: recorded };
+  return { plan, result: stamped(recorded), racing, now, ownId };
 }

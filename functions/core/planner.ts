@@ -18,6 +18,11 @@ export interface MatchContext {
   people: ReadonlyMap<string, Person>;
   now: string;
   newPersonId: () => string;
+  /**
+   * The id of the person this row would create. Identifiers claimed by it while no such person
+   * exists are the row's own claims from an attempt that stopped half-way: not taken, and reclaimed.
+   */
+  ownId?: string;
 }
 
 /** A row either records its result only, writes a person (create, update, merge) or deletes one. */
@@ -35,6 +40,12 @@ const record = (
   kind: 'record',
   result: { row, outcome, person_id: personId, errors },
 });
+
+/** Who owns an identifier, leaving out the row's own claims for a person it has not written yet. */
+function ownerOf(ctx: MatchContext, identifier: Identifier): string | undefined {
+  const owner = ctx.owners.get(identityKey(identifier));
+  return owner !== undefined && owner === ctx.ownId && !ctx.people.has(owner) ? undefined : owner;
+}
 
 const describeAll = (identifiers: Identifier[]): string =>
   identifiers.length === 0 ? 'the row' : identifiers.map(describeIdentifier).join(', ');
@@ -56,8 +67,7 @@ function matchesOf(
       continue;
     }
     for (const identifier of row.input.identifiers) {
-      if (identifier.kind === kind)
-        add(ctx.owners.get(identityKey(identifier)), describeIdentifier(identifier));
+      if (identifier.kind === kind) add(ownerOf(ctx, identifier), describeIdentifier(identifier));
     }
   }
   return found;
@@ -83,7 +93,7 @@ export function planRow(row: ChunkRow, options: ImportOptions, ctx: MatchContext
 
   // A stale lookup (the owner vanished) is the caller's to retry; it never reaches a write.
   for (const identifier of input.identifiers) {
-    const owner = ctx.owners.get(identityKey(identifier));
+    const owner = ownerOf(ctx, identifier);
     if (owner !== undefined && !ctx.people.has(owner)) {
       return record(row.row, 'failed', [
         { code: 'stale_identity', message: `Person ${owner} disappeared while the row was being matched` },
@@ -104,7 +114,7 @@ export function planRow(row: ChunkRow, options: ImportOptions, ctx: MatchContext
 
   const allowed = new Set([target?.id, ...absorbed.map((p) => p.id)]);
   for (const identifier of input.identifiers) {
-    const owner = ctx.owners.get(identityKey(identifier));
+    const owner = ownerOf(ctx, identifier);
     if (owner !== undefined && !allowed.has(owner)) {
       return record(row.row, 'failed', [
         {

@@ -35,7 +35,11 @@ export interface Page<T> {
  * items follow: the adapter moves each identifier from its current owner to its new one.
  */
 export interface Effect {
-  puts: { person: Person; previous: Person | null }[];
+  /**
+   * People written, each with the version it replaces (null: a new person). `own`: a new person
+   * whose id the row derived (PersonIdGenerator.derive), so no other row names it.
+   */
+  puts: { person: Person; previous: Person | null; own?: boolean }[];
   deletes: Person[];
 }
 
@@ -51,6 +55,12 @@ export interface RowCommit {
   result: RowResult;
   effect: Effect;
   now: string;
+  /**
+   * The engine has made sure this row's result is not recorded yet (it read the row's results
+   * after the people, and a redelivered row recognizes its own writes): the store may write the
+   * result without a condition, batched with others. Without it, a result already there is kept.
+   */
+  checked?: boolean;
 }
 
 /**
@@ -334,6 +344,15 @@ export interface Clock {
 
 export interface IdGenerator {
   next(): string;
+}
+
+/** Person ids: fresh ones, and the one a given row names the person it creates. */
+export interface PersonIdGenerator extends IdGenerator {
+  /**
+   * The same id for the same seed, always: the person a row creates is named after the row, so a
+   * redelivered row finds the identifiers it claimed before a crash as its own.
+   */
+  derive(seed: string): string;
 }
 
 /** A CSV file's header names and the count of its data rows. */

@@ -103,6 +103,19 @@ export interface Person {
   version: number;
   created_at: string;
   updated_in_db_at: string;
+  /**
+   * The row that last wrote this person, with the result it was to record. A row's write and its
+   * result are separate writes; a redelivered row that finds its own mark here records this result
+   * instead of writing again. Never shown to clients.
+   */
+  written_by?: WriteMark;
+}
+
+/** Which row of which action wrote a person, and that row's result. */
+export interface WriteMark {
+  action_id: string;
+  row: number;
+  result: RowResult;
 }
 
 /** One row's wishes, in the engine's terms; every surface translates its own shapes into this. */

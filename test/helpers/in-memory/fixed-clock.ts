@@ -1,4 +1,4 @@
-import type { Clock, IdGenerator } from '../../../functions/core/ports.js';
+import type { Clock, PersonIdGenerator } from '../../../functions/core/ports.js';
 
 /** The time the in-memory deps start at. */
 export const FROZEN_NOW = '2024-05-01T12:00:00.000Z';
@@ -24,7 +24,11 @@ export class FixedClock implements Clock {
  * Deterministic ids: `per_000001`, `per_000002`... They sort as they are made, as the service's
  * ULIDs do.
  */
-export function sequentialIds(prefix: string): IdGenerator {
+export function sequentialIds(prefix: string): PersonIdGenerator {
   let last = 0;
-  return { next: () => `${prefix}_${String(++last).padStart(6, '0')}` };
+  return {
+    next: () => `${prefix}_${String(++last).padStart(6, '0')}`,
+    // A row's new person: named by its seed (tenant/import/row), readable in test output.
+    derive: (seed) => `${prefix}_${seed.replaceAll('/', '.')}`,
+  };
 }

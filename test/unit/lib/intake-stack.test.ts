@@ -123,7 +123,9 @@ describe('IntakeStack', () => {
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: {
+            ProjectionType: 'projection' in index && index.projection === 'keys' ? 'KEYS_ONLY' : 'ALL',
+          },
         })),
       );
       const keyAttributes = new Set([
