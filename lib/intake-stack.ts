@@ -64,7 +64,14 @@ const bucketEvents: Record<BucketEventName, EventType> = {
 };
 
 /** The item actions Intake's code calls; a transaction is authorized item by item with these. */
-type ItemAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+type ItemAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'BatchWriteItem'
+  | 'UpdateItem'
+  | 'DeleteItem';
 /**
  * GetObject (GET, HEAD, presigned GETs), PutObject (PUT, multipart parts, presigned PUTs),
  * AbortMultipartUpload (lib-storage's Upload aborts its multipart upload when a part fails).
@@ -132,10 +139,11 @@ const workerAccess: Record<WorkerKey, Access> = {
     send: ['process', 'analyze'],
     events: true,
   },
-  // Applies a chunk's rows to people with their results in jobs; the last chunk writes the result files.
+  // Applies a chunk's rows to people with their results in jobs (batched, BatchWriteItem); the last
+  // chunk writes the result files.
   processChunk: {
     tables: {
-      jobs: { items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
+      jobs: { items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'BatchWriteItem', 'UpdateItem'] },
       people: { items: ['BatchGetItem', 'PutItem', 'DeleteItem'], indexQuery: true },
     },
     objects: { 'chunks/': ['GetObject'], 'results/': ['PutObject', 'AbortMultipartUpload'] },
