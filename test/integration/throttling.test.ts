@@ -309,8 +309,9 @@ describe(`Whole imports under injected throttling (seed ${SEED})`, () => {
     const worker = throttledWorker(SEED);
     const { workspace, keys, messages } = ready.storm;
     const message = messages[0] as WorkMessage;
-    // The storm starts once the chunk has written some of its rows.
-    worker.injection.storm = { table: worker.peopleTable, after: 4 + (SEED % 8) };
+    // The storm starts after a few requests to the people table: the chunk's lookups (four
+    // BatchGetItem of 100 keys) and maybe its first writes went through.
+    worker.injection.storm = { table: worker.peopleTable, after: 2 + (SEED % 5) };
 
     const failure = await processChunk(worker.deps, message).then(
       () => null,
