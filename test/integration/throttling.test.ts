@@ -285,8 +285,13 @@ describe(`Whole imports under injected throttling (seed ${SEED})`, () => {
     worker.injection.rates = NO_FAULTS;
 
     const throttled = await outcome(stores, messages[0] as WorkMessage, workspace, keys);
-    const context = `${summary(worker.injection)}; failed deliveries: ${delivered.failures.join('; ')}`;
-    expect({ ...throttled, context }).toEqual({ ...clean, context });
+    try {
+      expect(throttled).toEqual(clean);
+    } catch (error) {
+      const failures = delivered.failures.join('; ');
+      (error as Error).message += `\n${summary(worker.injection)}; failed deliveries: ${failures}`;
+      throw error;
+    }
     expect(throttled.rows.map(([row]) => row)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
     // Every kind of request the stores sent often met faults; every kind of fault happened.
     const { counts, sent, faulted } = worker.injection;
