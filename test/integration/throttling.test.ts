@@ -273,7 +273,7 @@ describe(`Whole imports under injected throttling (seed ${SEED})`, () => {
     const worker = throttledWorker(SEED);
     const { workspace, keys, messages } = ready.run;
     worker.injection.masks.push(workspace);
-    worker.injection.lostLimit = 2;
+    worker.injection.lostLimit = 1;
     worker.injection.rates = { throttle: 0.2, lostThenResent: 0.05, partial: 0.3, lost: 0.01 };
 
     let delivered: { failures: string[] };
