@@ -9,13 +9,15 @@ import {
 import { FieldExistsError } from '../core/errors.js';
 import { FIELD_TYPES, type Field, type FieldSpec, type FieldType, fieldFromSpec } from '../core/fields.js';
 import type { Clock, FieldStore } from '../core/ports.js';
-import { batchGet } from './dynamo-batch.js';
+import { batchGet, isThrottle } from './dynamo-batch.js';
 import { nextCounterValue } from './dynamo-counter.js';
 import { fieldKeys } from './field-keys.js';
 import { systemClock } from './system.js';
 
 /** Attempts of a field's transaction when it collides with another transaction on the same items. */
 const MAX_ATTEMPTS = 6;
+/** Why a cancelled transaction wrote nothing and may go through when sent again. */
+const AGAIN = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const isFieldType = (value: unknown): value is FieldType => FIELD_TYPES.includes(value as FieldType);
@@ -110,11 +112,15 @@ export class DynamoFieldStore implements FieldStore {
         await this.client.send(write());
         return field;
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+        const reasons =
+          error instanceof TransactionCanceledException
+            ? (error.CancellationReasons ?? []).map((reason) => reason.Code)
+            : [];
         if (reasons[0] === 'ConditionalCheckFailed') throw new FieldExistsError(workspace, field.key);
-        // Another transaction was writing the same key: try again once it is done.
-        if (!reasons.includes('TransactionConflict') || attempt >= MAX_ATTEMPTS) throw error;
+        // Another transaction was writing the same key, or DynamoDB throttled it: nothing was
+        // written; try again once it is done.
+        const again = isThrottle(error) || reasons.some((code) => code !== undefined && AGAIN.has(code));
+        if (!again || attempt >= MAX_ATTEMPTS) throw error;
         await pause(20 * 2 ** attempt * Math.random());
       }
     }

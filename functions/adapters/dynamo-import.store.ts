@@ -22,6 +22,7 @@ import {
   type RowResult,
   type WorkMessage,
 } from '../core/types.js';
+import { isThrottle, THROTTLE_ATTEMPTS, throttleBackoff } from './dynamo-batch.js';
 import { cursors, expiresAt, keys } from './keys.js';
 import { unpackUndo } from './undo-codec.js';
 
@@ -45,6 +46,35 @@ function statusIn(from: ImportStatus[]) {
     condition: `#status IN (${names.join(', ')})`,
     values: Object.fromEntries(from.map((status, i) => [names[i], status])),
   };
+}
+
+/** Why a transaction is cancelled when it wrote nothing and may go through if sent again. */
+const TRANSIENT_CANCELS = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'TransactionConflict',
+]);
+
+/**
+ * Sends a transaction, and sends it again after a pause while DynamoDB throttles it or cancels it
+ * for throttling or a conflict with another transaction on its items: nothing was written then.
+ */
+async function sendAgainWhileTransient(
+  client: DynamoDBDocumentClient,
+  transaction: () => TransactWriteCommand,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(transaction());
+      return;
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      const transient =
+        isThrottle(error) || reasons.some((reason) => TRANSIENT_CANCELS.has(reason.Code ?? ''));
+      if (!transient || attempt >= THROTTLE_ATTEMPTS) throw error;
+      await throttleBackoff(attempt);
+    }
+  }
 }
 
 const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
@@ -96,13 +126,16 @@ export class DynamoImportStore implements ImportStore {
       ([, value]) => value !== undefined,
     );
     const status = statusIn(from);
+    // A move the SDK sends again after its answer was lost (a timeout) finds the import moved
+    // already, by itself: the same status at the same time. It did apply.
+    const own = changes.status === undefined ? '' : ' OR (#status = :status AND #updated_at = :updated_at)';
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.import(tenantId, id),
           UpdateExpression: `SET ${entries.map(([key]) => `#${key} = :${key}`).join(', ')}`,
-          ConditionExpression: status.condition,
+          ConditionExpression: `${status.condition}${own}`,
           ExpressionAttributeNames: {
             '#status': 'status',
             ...Object.fromEntries(entries.map(([key]) => [`#${key}`, key])),
@@ -217,41 +250,46 @@ export class DynamoImportStore implements ImportStore {
     const forAction = counterAdds('a', actionCounters);
     const forImport = counterAdds('i', importDelta);
     try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              // The set of counted chunks makes this happen once per chunk and action, however often it is delivered.
-              Update: {
-                TableName: this.table,
-                Key: keys.action(message.tenant_id, message.import_id, message.action_id),
-                UpdateExpression: `SET ${forAction.expression}, chunks_done = chunks_done + :one, #status = :running, updated_at = :now ADD chunks_counted :chunk`,
-                ConditionExpression: 'attribute_exists(pk) AND NOT contains(chunks_counted, :index)',
-                ExpressionAttributeNames: { ...forAction.names, '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ...forAction.values,
-                  ':one': 1,
-                  ':now': now,
-                  ':running': 'running',
-                  ':chunk': new Set([message.chunk]),
-                  ':index': message.chunk,
+      await sendAgainWhileTransient(
+        this.client,
+        () =>
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                // The set of counted chunks makes this happen once per chunk and action, however often it is delivered.
+                Update: {
+                  TableName: this.table,
+                  Key: keys.action(message.tenant_id, message.import_id, message.action_id),
+                  UpdateExpression: `SET ${forAction.expression}, chunks_done = chunks_done + :one, #status = :running, updated_at = :now ADD chunks_counted :chunk`,
+                  ConditionExpression: 'attribute_exists(pk) AND NOT contains(chunks_counted, :index)',
+                  ExpressionAttributeNames: { ...forAction.names, '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ...forAction.values,
+                    ':one': 1,
+                    ':now': now,
+                    ':running': 'running',
+                    ':chunk': new Set([message.chunk]),
+                    ':index': message.chunk,
+                  },
                 },
               },
-            },
-            {
-              Update: {
-                TableName: this.table,
-                Key: keys.import(message.tenant_id, message.import_id),
-                UpdateExpression: `SET ${forImport.expression}, chunks_done = chunks_done + :one, updated_at = :now`,
-                ExpressionAttributeNames: forImport.names,
-                ExpressionAttributeValues: { ...forImport.values, ':one': 1, ':now': now },
+              {
+                Update: {
+                  TableName: this.table,
+                  Key: keys.import(message.tenant_id, message.import_id),
+                  UpdateExpression: `SET ${forImport.expression}, chunks_done = chunks_done + :one, updated_at = :now`,
+                  ExpressionAttributeNames: forImport.names,
+                  ExpressionAttributeValues: { ...forImport.values, ':one': 1, ':now': now },
+                },
               },
-            },
-          ],
-        }),
+            ],
+          }),
       );
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
+      // The action's condition refused it: an earlier delivery counted this chunk. Anything else
+      // fails the delivery, which SQS repeats (swallowed, it left the chunk uncounted for good).
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons[0]?.Code !== 'ConditionalCheckFailed') throw error;
     }
     const [item, action] = await Promise.all([
       this.get(message.tenant_id, message.import_id),

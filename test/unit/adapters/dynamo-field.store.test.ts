@@ -6,7 +6,7 @@ import { FieldExistsError } from '../../../functions/core/errors.js';
 
 /**
  * Faults DynamoDB Local does not produce (it runs transactions one at a time): a transaction
- * cancelled because another one was writing the same item. The races themselves are tested
+ * cancelled because another one was writing the same item, or for throttling. The races themselves are tested
  * against the emulator in test/integration/fields.test.ts.
  */
 
@@ -35,6 +35,17 @@ describe('DynamoFieldStore.create', () => {
     expect(field).toMatchObject({ id: 7, key: 'age', label: 'age', type: 'number' });
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['ThrottlingError'],
+    ['ProvisionedThroughputExceeded'],
+  ])('tries the transaction again when it was cancelled with %s', async (code) => {
+    dynamo.on(TransactWriteCommand).rejectsOnce(cancelled('None', code)).resolves({});
+
+    await store.create('t1', 'w', { key: 'age', type: 'number' });
+
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
   });
 
   it('gives up after six conflicted attempts and passes the error on', async () => {
