@@ -2,7 +2,16 @@ import { chunkOfRow, firstRowOfChunk } from './chunks.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { identityKey, normalizeIdentifier } from './identifiers.js';
 import type { ChunkStore, ImportStore, Page, PeopleStore } from './ports.js';
-import type { ChunkRow, IdentifierKind, Import, Person, RowError, RowOutcome, RowResult } from './types.js';
+import {
+  type ChunkRow,
+  type IdentifierKind,
+  type Import,
+  isPredicted,
+  type Person,
+  type RowError,
+  type RowOutcome,
+  type RowResult,
+} from './types.js';
 
 /** Reads of imports and people, scoped to a tenant: another tenant's ids are simply not found. */
 
@@ -88,7 +97,9 @@ export interface PreviewRow {
 
 /**
  * The review, row by row: each row's predicted outcome, read from the analyzed chunks. The cursor
- * is the next row number.
+ * is the next row number. Only a dry run's analysis predicts outcomes (analyze.ts,
+ * `predictsOutcomes`): any other import answers `not_predicted`, and its row results say what
+ * each row did.
  */
 export async function previewRows(
   imports: ImportStore,
@@ -102,6 +113,12 @@ export async function previewRows(
     throw new ConflictError(
       `Import ${id} has no review yet (it is ${item.status}); analyze it first, then poll for ready`,
       'not_analyzed',
+    );
+  }
+  if (!isPredicted(item.review)) {
+    throw new ConflictError(
+      `Import ${id} was not created as a dry run, so its analysis predicted no outcomes (it was processed at once); what each row did is in its row results: GET /v1/imports/${id}/rows`,
+      'not_predicted',
     );
   }
   return chunkRowsPage(chunks, item, query, (row) => {
@@ -122,6 +139,23 @@ export async function previewRows(
     if (row.line !== undefined) predicted.line = row.line;
     return predicted;
   });
+}
+
+/**
+ * The first `limit` invalid rows of an analyzed import, with their errors, from its chunks (no
+ * prediction needed): what an import that failed on invalid rows refused.
+ */
+export async function invalidRows(
+  chunks: ChunkStore,
+  item: Import,
+  limit: number,
+): Promise<{ row: number; errors: RowError[] }[]> {
+  const page = await chunkRowsPage(chunks, item, { outcome: 'failed', limit }, (row) => ({
+    row: row.row,
+    outcome: row.errors.length > 0 ? ('failed' as const) : ('unprocessed' as const),
+    errors: row.errors,
+  }));
+  return page.items.map(({ row, errors }) => ({ row, errors }));
 }
 
 /**
