@@ -181,7 +181,11 @@ const rowSchema = {
   properties: {
     row: { type: 'integer', minimum: 1 },
     line: { type: ['integer', 'null'], description: "A CSV row's line in the file" },
-    outcome: { enum: ROW_OUTCOMES },
+    outcome: {
+      enum: [...ROW_OUTCOMES, null],
+      description:
+        'null only in a preview (preview=true) of an import created without dry_run: a valid row its analysis predicted nothing for',
+    },
     person_id: { type: ['string', 'null'] },
     errors: {
       type: 'array',
@@ -372,7 +376,7 @@ export const openApiDocument = {
     '/v1/imports/{id}/rows': {
       get: {
         summary:
-          'Row results, in row order, a page at a time (an import that failed on invalid rows: every row unprocessed, the invalid ones with their errors, as its results file); with preview=true, the review row by row (409 not_analyzed before it exists; 409 not_predicted for an import created without dry_run, whose analysis predicts nothing)',
+          'Row results, in row order, a page at a time (an import that failed on invalid rows: every row unprocessed, the invalid ones with their errors, as its results file); with preview=true, the review row by row (409 not_analyzed before it exists; for an import created without dry_run, whose analysis predicts nothing, valid rows that are not superseded have a null outcome)',
         parameters: [idParameter, ...queryParameters(rowsQuerySchema)],
         responses: {
           '200': {

@@ -1,6 +1,7 @@
 import { chunkOfRow, firstRowOfChunk } from './chunks.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { identityKey, normalizeIdentifier } from './identifiers.js';
+import { planRow } from './planner.js';
 import type { ChunkStore, ImportStore, Page, PeopleStore } from './ports.js';
 import {
   type ChunkRow,
@@ -8,6 +9,7 @@ import {
   type Import,
   isPredicted,
   type Person,
+  type Review,
   type RowError,
   type RowOutcome,
   type RowResult,
@@ -90,16 +92,20 @@ export async function findPeople(
 export interface PreviewRow {
   row: number;
   line?: number;
-  outcome: RowOutcome;
+  /** Null for a valid row of an import whose analysis predicted no outcomes (not a dry run). */
+  outcome: RowOutcome | null;
   person_id: string | null;
   errors: RowError[];
 }
 
+/** What a row's plan needs when it looks no one up: nothing (an invalid or superseded row). */
+const NO_LOOKUPS = { workspace: '', owners: new Map(), people: new Map(), now: '', newPersonId: () => '' };
+
 /**
  * The review, row by row: each row's predicted outcome, read from the analyzed chunks. The cursor
  * is the next row number. Only a dry run's analysis predicts outcomes (analyze.ts,
- * `predictsOutcomes`): any other import answers `not_predicted`, and its row results say what
- * each row did.
+ * `predictsOutcomes`): for any other import, a valid row that no later row supersedes has a null
+ * outcome (its row result says what it did); invalid and superseded rows are known all the same.
  */
 export async function previewRows(
   imports: ImportStore,
@@ -115,13 +121,12 @@ export async function previewRows(
       'not_analyzed',
     );
   }
-  if (!isPredicted(item.review)) {
-    throw new ConflictError(
-      `Import ${id} was not created as a dry run, so its analysis predicted no outcomes (it was processed at once); what each row did is in its row results: GET /v1/imports/${id}/rows`,
-      'not_predicted',
-    );
-  }
   return chunkRowsPage(chunks, item, query, (row) => {
+    const known =
+      row.predicted ??
+      (row.errors.length === 0 && row.superseded_by !== undefined
+        ? planRow(row, item.options, NO_LOOKUPS).result
+        : undefined);
     const predicted: PreviewRow =
       row.errors.length > 0
         ? {
@@ -132,9 +137,9 @@ export async function previewRows(
           }
         : {
             row: row.row,
-            outcome: row.predicted?.outcome ?? 'unprocessed',
-            person_id: row.predicted?.person_id ?? null,
-            errors: row.predicted?.errors ?? [],
+            outcome: known?.outcome ?? (isPredicted(item.review as Review) ? 'unprocessed' : null),
+            person_id: known?.person_id ?? null,
+            errors: known?.errors ?? [],
           };
     if (row.line !== undefined) predicted.line = row.line;
     return predicted;
@@ -162,7 +167,7 @@ export async function invalidRows(
  * A page of an import's analyzed rows, each as `present` makes it, those of `query.outcome` only
  * when given. The cursor is the next row number.
  */
-async function chunkRowsPage<T extends { outcome: RowOutcome }>(
+async function chunkRowsPage<T extends { outcome: RowOutcome | null }>(
   chunks: ChunkStore,
   item: Import,
   query: { outcome?: RowOutcome; limit: number; cursor?: string },
