@@ -1,5 +1,11 @@
 import { EVENT_TYPES } from '../functions/core/events.js';
-import { ACTION_TYPES, IMPORT_STATUSES, REVIEW_KEYS, ROW_OUTCOMES } from '../functions/core/types.js';
+import {
+  ACTION_TYPES,
+  IMPORT_STATUSES,
+  REVIEW_KEYS,
+  REVIEW_PREDICTED_KEYS,
+  ROW_OUTCOMES,
+} from '../functions/core/types.js';
 
 /**
  * The events Intake publishes (EventBridge `detail`, and the body of every webhook request): one
@@ -59,8 +65,19 @@ export const eventSchema = {
         counters,
         review: {
           type: ['object', 'null'],
-          description: 'The predicted outcomes, once analyzed',
-          properties: Object.fromEntries(REVIEW_KEYS.map((name) => [name, { type: 'integer', minimum: 0 }])),
+          description:
+            "Once analyzed, the review's counts: the predicted ones are null for an import created without dry_run (only a dry run's analysis predicts outcomes)",
+          properties: Object.fromEntries(
+            REVIEW_KEYS.map((name) => [
+              name,
+              {
+                type: (REVIEW_PREDICTED_KEYS as readonly string[]).includes(name)
+                  ? ['integer', 'null']
+                  : 'integer',
+                minimum: 0,
+              },
+            ]),
+          ),
         },
         error: {
           type: ['object', 'null'],

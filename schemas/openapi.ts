@@ -1,6 +1,11 @@
 import { FIELD_TYPES } from '../functions/core/fields.js';
 import { limits } from '../functions/core/limits.js';
-import { IMPORT_STATUSES, REVIEW_KEYS, ROW_OUTCOMES } from '../functions/core/types.js';
+import {
+  IMPORT_STATUSES,
+  REVIEW_KEYS,
+  REVIEW_PREDICTED_KEYS,
+  ROW_OUTCOMES,
+} from '../functions/core/types.js';
 import { contactCreateSchema } from '../functions/surfaces/mpdx/schema.js';
 import { webadmitProgramSchema } from '../functions/surfaces/webadmit/schema.js';
 import { eventSchema } from './event.schema.js';
@@ -75,8 +80,18 @@ const importSchema = {
     counters: { type: 'object', properties: counters },
     review: {
       type: ['object', 'null'],
-      description: 'The predicted outcomes, once analyzed',
-      properties: Object.fromEntries(REVIEW_KEYS.map((name) => [name, { type: 'integer' }])),
+      description:
+        "Once analyzed: `rows`, `invalid` and `superseded` (found in the rows themselves), and the predicted outcomes (each row planned against the current people). Only a dry run's analysis predicts: an import created without `dry_run` is processed at once, so its predicted counts are null (its `counters` tell what it did)",
+      properties: Object.fromEntries(
+        REVIEW_KEYS.map((name) => [
+          name,
+          {
+            type: (REVIEW_PREDICTED_KEYS as readonly string[]).includes(name)
+              ? ['integer', 'null']
+              : 'integer',
+          },
+        ]),
+      ),
     },
     error: {
       type: ['object', 'null'],
@@ -166,7 +181,11 @@ const rowSchema = {
   properties: {
     row: { type: 'integer', minimum: 1 },
     line: { type: ['integer', 'null'], description: "A CSV row's line in the file" },
-    outcome: { enum: ROW_OUTCOMES },
+    outcome: {
+      enum: [...ROW_OUTCOMES, null],
+      description:
+        'null only in a preview (preview=true) of an import created without dry_run: a valid row its analysis predicted nothing for',
+    },
     person_id: { type: ['string', 'null'] },
     errors: {
       type: 'array',
@@ -357,7 +376,7 @@ export const openApiDocument = {
     '/v1/imports/{id}/rows': {
       get: {
         summary:
-          'Row results, in row order, a page at a time (an import that failed on invalid rows: every row unprocessed, the invalid ones with their errors, as its results file); with preview=true, the review row by row (409 not_analyzed before it exists)',
+          'Row results, in row order, a page at a time (an import that failed on invalid rows: every row unprocessed, the invalid ones with their errors, as its results file); with preview=true, the review row by row (409 not_analyzed before it exists; for an import created without dry_run, whose analysis predicts nothing, valid rows that are not superseded have a null outcome)',
         parameters: [idParameter, ...queryParameters(rowsQuerySchema)],
         responses: {
           '200': {

@@ -29,6 +29,7 @@ import {
   type Review,
   type RowInput,
   type Structure,
+  unpredictedReview,
 } from './types.js';
 
 export interface AnalyzeDeps {
@@ -83,9 +84,19 @@ const valuesOf = (input: RowInput): Record<string, unknown> => {
 };
 
 /**
+ * Whether the analysis predicts each row's outcome against the current people (the review's
+ * DynamoDB lookups). Only an import that stops at its review — a dry run, which waits at `ready`
+ * for a process action — is ever shown the predictions before processing; any other is processed
+ * at once, and its chunk workers look the rows up then: looking them up here too would double the
+ * import's reads for counts nobody reads first. Its review holds what the rows themselves say.
+ */
+export const predictsOutcomes = (item: Import): boolean => item.options.dry_run;
+
+/**
  * Analysis: streams the source once to validate and normalize every row into chunks, then reads
- * the chunks back to mark superseded rows and predict each row's outcome (the review). Writes
- * nothing to people. Ends `ready`, or starts processing when the import is not a dry run.
+ * the chunks back to mark superseded rows and, for a dry run, predict each row's outcome (the
+ * review). Writes nothing to people. Ends `ready`, or starts processing when the import is not a
+ * dry run.
  */
 export async function analyzeImport(
   deps: AnalyzeDeps,
@@ -100,6 +111,7 @@ export async function analyzeImport(
   const chunkRef = (chunk: number): ChunkRef => ({ tenant_id: item.tenant_id, import_id: item.id, chunk });
 
   let total = 0;
+  let invalid = 0;
   let chunks = 0;
   let buffer: ChunkRow[] = [];
   // A chunk is written while the next one is read: one write in flight at most.
@@ -164,6 +176,7 @@ export async function analyzeImport(
       };
       if (row.errors.length === 0)
         for (const key of supersedeKeys(row, item.options.supersede)) index.set(key, row.row);
+      else invalid += 1;
       buffer.push(row);
       total += 1;
       if (chunkIsFull(buffer.length)) await flush();
@@ -178,7 +191,14 @@ export async function analyzeImport(
     return fail(error.code, error.message, error.line ? [error.line] : undefined);
   }
 
-  const review = await reviewChunks(deps, item, chunks, index, chunkRef);
+  const review = predictsOutcomes(item)
+    ? await reviewChunks(deps, item, chunks, index, chunkRef)
+    : unpredictedReview({
+        rows: total,
+        invalid,
+        // No key set by two rows: no row is superseded, and the chunks stay as written.
+        superseded: index.repeated ? await markSuperseded(deps, item, chunks, index, chunkRef) : 0,
+      });
   const analyzed = { total_rows: total, chunks_total: chunks, review };
   if (item.options.dry_run) {
     await deps.imports.update(
@@ -197,15 +217,44 @@ export async function analyzeImport(
   }
 }
 
-async function reviewChunks(
+/** Marks the rows a later row of the import supersedes, a chunk at a time; answers how many. */
+async function markSuperseded(
   deps: AnalyzeDeps,
   item: Import,
   chunks: number,
   index: LastRowIndex,
   chunkRef: (chunk: number) => ChunkRef,
-): Promise<Review> {
-  const review = emptyReview();
-  const matched = new Set<string>();
+): Promise<number> {
+  const supersede = supersederOf(deps, item, index, chunkRef);
+  let superseded = 0;
+  await eachChunk(chunks, async (chunk) => {
+    const rows = await deps.chunks.read(chunkRef(chunk));
+    const marked = await supersede(rows);
+    superseded += marked;
+    if (marked > 0) await deps.chunks.put(chunkRef(chunk), rows);
+  });
+  return superseded;
+}
+
+/** Runs `work` on every chunk, a few at a time: each is independent (its own lookups, its own file). */
+async function eachChunk(chunks: number, work: (chunk: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks) await work(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(REVIEW_CONCURRENCY, chunks) }, worker));
+}
+
+/**
+ * Marks, in a chunk's rows, those a later row supersedes (with that row's number and values);
+ * answers how many it marked. Keeps the last few chunks the later rows come from.
+ */
+function supersederOf(
+  deps: AnalyzeDeps,
+  item: Import,
+  index: LastRowIndex,
+  chunkRef: (chunk: number) => ChunkRef,
+): (rows: ChunkRow[]) => Promise<number> {
   // The chunks that later rows come from, when they supersede earlier ones: the last few read.
   const cache = new Map<number, ChunkRow[]>();
   const chunkOf = async (chunk: number): Promise<ChunkRow[]> => {
@@ -220,10 +269,8 @@ async function reviewChunks(
     const rows = await chunkOf(chunkOfRow(row));
     return rows.find((r) => r.row === row);
   };
-
-  const reviewChunk = async (chunk: number) => {
-    // Read for itself (not cached): a reviewed chunk's rows are let go as soon as it is written back.
-    const rows = await deps.chunks.read(chunkRef(chunk));
+  return async (rows) => {
+    let marked = 0;
     for (const row of rows) {
       if (row.errors.length > 0) continue;
       const newer = Math.max(
@@ -237,8 +284,29 @@ async function reviewChunks(
       if (covered && newer > row.row) {
         const later = await rowAt(newer);
         row.superseded_by = { row: newer, values: later ? valuesOf(later.input) : {} };
+        marked += 1;
       }
     }
+    return marked;
+  };
+}
+
+/** The review of a dry run: superseded rows marked, and every row's outcome predicted. */
+async function reviewChunks(
+  deps: AnalyzeDeps,
+  item: Import,
+  chunks: number,
+  index: LastRowIndex,
+  chunkRef: (chunk: number) => ChunkRef,
+): Promise<Review> {
+  const review = emptyReview();
+  const matched = new Set<string>();
+  const supersede = supersederOf(deps, item, index, chunkRef);
+
+  const reviewChunk = async (chunk: number) => {
+    // Read for itself (not cached): a reviewed chunk's rows are let go as soon as it is written back.
+    const rows = await deps.chunks.read(chunkRef(chunk));
+    await supersede(rows);
     const predicted = await applyRows(
       deps,
       {
@@ -267,12 +335,7 @@ async function reviewChunks(
     });
     await deps.chunks.put(chunkRef(chunk), rows);
   };
-  // Chunks are reviewed a few at a time: each is independent (its own lookups, its own file).
-  let next = 0;
-  const reviewer = async () => {
-    while (next < chunks) await reviewChunk(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(REVIEW_CONCURRENCY, chunks) }, reviewer));
+  await eachChunk(chunks, reviewChunk);
 
   if (item.options.delete_unmatched) {
     let cursor: string | undefined;

@@ -1,7 +1,15 @@
 import { type ApplyTarget, applyRows, type EngineDeps } from './apply-rows.js';
 import { type ChunkCounts, rowStubs } from './chunks.js';
 import { inferFieldType } from './fields.js';
-import { type ChunkStore, type FieldStore, type ImportStore, NO_EFFECT } from './ports.js';
+import {
+  type ChunkStore,
+  type CommitOutcome,
+  type FieldStore,
+  type ImportStore,
+  NO_EFFECT,
+  type PeopleStore,
+  type RowCommit,
+} from './ports.js';
 import {
   type Action,
   type ChunkRef,
@@ -26,7 +34,12 @@ export interface ApplyChunkDeps extends EngineDeps {
 
 const RETRYABLE: ReadonlySet<RowOutcome> = new Set(['failed', 'unprocessed']);
 
-/** Applies a chunk's rows that this action has still to do. */
+/**
+ * Applies a chunk's rows that this action has still to do, and counts the chunk from the results
+ * read before (rows done earlier) and those this delivery recorded, without reading them again.
+ * Only the rows whose result the store says is already there (a concurrent delivery recorded it
+ * first, perhaps with another outcome) are read back, from as soon as the store says so.
+ */
 export async function applyChunkRows(
   deps: ApplyChunkDeps,
   item: Import,
@@ -34,7 +47,7 @@ export async function applyChunkRows(
   ref: ChunkRef,
 ): Promise<ChunkCounts> {
   const rows = await deps.chunks.read(ref);
-  const { due, replacing } = await dueRows(deps.imports, item, action, rows);
+  const { due, replacing, before } = await dueRows(deps.imports, item, action, rows);
   await ensureFields(deps, item, due);
   const target: ApplyTarget = {
     tenantId: item.tenant_id,
@@ -55,8 +68,72 @@ export async function applyChunkRows(
       );
     },
   };
-  await applyRows(deps, target, due);
-  return countApplied(await resultsOf(deps.imports, item, rows), action.id);
+  const watched = watchCommits(deps.people, (first, last) =>
+    deps.imports.rowResults(item.tenant_id, item.id, first, last),
+  );
+  const applied = await applyRows({ ...deps, people: watched.people }, target, due);
+  const { flagged, elsewhere } = await watched.recordedElsewhere();
+  const mine = applied.filter((entry) => entry !== undefined && !flagged.has(entry.result.row));
+  if (elsewhere.size !== flagged.size || mine.length + flagged.size !== due.length) {
+    // A due row not accounted for (a store that answered otherwise): count what is recorded.
+    return countApplied(await resultsOf(deps.imports, item, rows), action.id);
+  }
+  const recorded = new Map(before);
+  for (const { result } of mine) recorded.set(result.row, result);
+  for (const [row, result] of elsewhere) recorded.set(row, result);
+  return countApplied([...recorded.values()], action.id);
+}
+
+/**
+ * The people store, watched: each commit of row results that answers `already_recorded` (the
+ * result recorded is another delivery's, not the one this delivery planned) has those rows'
+ * results read at once, while the chunk goes on. Once recorded for an action, a row's result does
+ * not change, so the read gives what counts.
+ */
+function watchCommits(
+  people: PeopleStore,
+  read: (first: number, last: number) => Promise<RowResult[]>,
+): {
+  people: PeopleStore;
+  recordedElsewhere: () => Promise<{ flagged: Set<number>; elsewhere: Map<number, RowResult> }>;
+} {
+  const reads: Promise<RowResult[]>[] = [];
+  const rowsOf = new Map<Promise<RowResult[]>, Set<number>>();
+  const note = (changes: RowCommit[], outcomes: CommitOutcome[]) => {
+    const rows = new Set(
+      changes.flatMap((change, i) =>
+        change.slot === 'row' && outcomes[i] === 'already_recorded' ? [change.result.row] : [],
+      ),
+    );
+    if (rows.size === 0) return outcomes;
+    const pending = read(Math.min(...rows), Math.max(...rows));
+    // Awaited once the rows are applied; a failure meanwhile is not an unhandled rejection.
+    pending.catch(() => undefined);
+    reads.push(pending);
+    rowsOf.set(pending, rows);
+    return outcomes;
+  };
+  const watched: PeopleStore = new Proxy(people, {
+    get(target, property) {
+      if (property === 'commitMany')
+        return async (changes: RowCommit[]) => note(changes, await target.commitMany(changes));
+      if (property === 'commit')
+        return async (change: RowCommit) => note([change], [await target.commit(change)])[0] as CommitOutcome;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const recordedElsewhere = async () => {
+    const flagged = new Set<number>();
+    const elsewhere = new Map<number, RowResult>();
+    for (const pending of reads) {
+      const rows = rowsOf.get(pending) ?? new Set();
+      for (const row of rows) flagged.add(row);
+      for (const result of await pending) if (rows.has(result.row)) elsewhere.set(result.row, result);
+    }
+    return { flagged, elsewhere };
+  };
+  return { people: watched, recordedElsewhere };
 }
 
 /** Chunks not started before a cancel, or given up on, are not applied: their rows are unprocessed. */
@@ -106,7 +183,7 @@ async function dueRows(
   item: Import,
   action: Action,
   rows: ChunkRow[],
-): Promise<{ due: ChunkRow[]; replacing: Map<number, RowOutcome> }> {
+): Promise<{ due: ChunkRow[]; replacing: Map<number, RowOutcome>; before: Map<number, RowResult> }> {
   const before = new Map((await resultsOf(imports, item, rows)).map((r) => [r.row, r]));
   const due = rows.filter((row) => {
     const existing = before.get(row.row);
@@ -121,7 +198,7 @@ async function dueRows(
       return previous ? [[row.row, previous.outcome] as const] : [];
     }),
   );
-  return { due, replacing };
+  return { due, replacing, before };
 }
 
 /** Creates the fields a chunk's rows need that do not exist yet (create_missing_fields). */

@@ -4,7 +4,7 @@ import {
   FINAL_STATUSES,
   type Import,
   type ImportStatus,
-  REVIEW_KEYS,
+  presentedReview,
   type Review,
   ROW_OUTCOMES,
 } from './types.js';
@@ -90,8 +90,7 @@ function dataOf(item: Import, status: ImportStatus, action: Action | null): Even
     surface: item.surface,
     total_rows: item.total_rows,
     counters: countersOf(item.counters),
-    review:
-      item.review && (Object.fromEntries(REVIEW_KEYS.map((key) => [key, item.review?.[key] ?? 0])) as Review),
+    review: item.review && presentedReview(item.review),
     error: item.error ? { code: item.error.code } : null,
     action: action && {
       id: action.id,

@@ -38,6 +38,8 @@ const SEGMENTS = 64;
 
 export class LastRowIndex {
   private readonly segments = Array.from({ length: SEGMENTS }, () => new Segment());
+  /** Whether a key was set by two different rows: without, no row is superseded by a later one. */
+  repeated = false;
 
   static hash(key: string, seed = 0): number {
     let h1 = 0xdeadbeef ^ seed;
@@ -65,6 +67,7 @@ export class LastRowIndex {
     if ((segment.count + 1) * 2 > segment.hashes.length) segment.grow();
     const at = segment.slot(hash);
     if (segment.hashes[at] === 0) segment.count += 1;
+    else if (segment.rows[at] !== row) this.repeated = true;
     segment.hashes[at] = hash;
     segment.rows[at] = row;
   }

@@ -1,8 +1,19 @@
 import { chunkOfRow, firstRowOfChunk } from './chunks.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { identityKey, normalizeIdentifier } from './identifiers.js';
+import { planRow } from './planner.js';
 import type { ChunkStore, ImportStore, Page, PeopleStore } from './ports.js';
-import type { ChunkRow, IdentifierKind, Import, Person, RowError, RowOutcome, RowResult } from './types.js';
+import {
+  type ChunkRow,
+  type IdentifierKind,
+  type Import,
+  isPredicted,
+  type Person,
+  type Review,
+  type RowError,
+  type RowOutcome,
+  type RowResult,
+} from './types.js';
 
 /** Reads of imports and people, scoped to a tenant: another tenant's ids are simply not found. */
 
@@ -81,14 +92,20 @@ export async function findPeople(
 export interface PreviewRow {
   row: number;
   line?: number;
-  outcome: RowOutcome;
+  /** Null for a valid row of an import whose analysis predicted no outcomes (not a dry run). */
+  outcome: RowOutcome | null;
   person_id: string | null;
   errors: RowError[];
 }
 
+/** What a row's plan needs when it looks no one up: nothing (an invalid or superseded row). */
+const NO_LOOKUPS = { workspace: '', owners: new Map(), people: new Map(), now: '', newPersonId: () => '' };
+
 /**
  * The review, row by row: each row's predicted outcome, read from the analyzed chunks. The cursor
- * is the next row number.
+ * is the next row number. Only a dry run's analysis predicts outcomes (analyze.ts,
+ * `predictsOutcomes`): for any other import, a valid row that no later row supersedes has a null
+ * outcome (its row result says what it did); invalid and superseded rows are known all the same.
  */
 export async function previewRows(
   imports: ImportStore,
@@ -105,6 +122,11 @@ export async function previewRows(
     );
   }
   return chunkRowsPage(chunks, item, query, (row) => {
+    const known =
+      row.predicted ??
+      (row.errors.length === 0 && row.superseded_by !== undefined
+        ? planRow(row, item.options, NO_LOOKUPS).result
+        : undefined);
     const predicted: PreviewRow =
       row.errors.length > 0
         ? {
@@ -115,9 +137,9 @@ export async function previewRows(
           }
         : {
             row: row.row,
-            outcome: row.predicted?.outcome ?? 'unprocessed',
-            person_id: row.predicted?.person_id ?? null,
-            errors: row.predicted?.errors ?? [],
+            outcome: known?.outcome ?? (isPredicted(item.review as Review) ? 'unprocessed' : null),
+            person_id: known?.person_id ?? null,
+            errors: known?.errors ?? [],
           };
     if (row.line !== undefined) predicted.line = row.line;
     return predicted;
@@ -125,10 +147,27 @@ export async function previewRows(
 }
 
 /**
+ * The first `limit` invalid rows of an analyzed import, with their errors, from its chunks (no
+ * prediction needed): what an import that failed on invalid rows refused.
+ */
+export async function invalidRows(
+  chunks: ChunkStore,
+  item: Import,
+  limit: number,
+): Promise<{ row: number; errors: RowError[] }[]> {
+  const page = await chunkRowsPage(chunks, item, { outcome: 'failed', limit }, (row) => ({
+    row: row.row,
+    outcome: row.errors.length > 0 ? ('failed' as const) : ('unprocessed' as const),
+    errors: row.errors,
+  }));
+  return page.items.map(({ row, errors }) => ({ row, errors }));
+}
+
+/**
  * A page of an import's analyzed rows, each as `present` makes it, those of `query.outcome` only
  * when given. The cursor is the next row number.
  */
-async function chunkRowsPage<T extends { outcome: RowOutcome }>(
+async function chunkRowsPage<T extends { outcome: RowOutcome | null }>(
   chunks: ChunkStore,
   item: Import,
   query: { outcome?: RowOutcome; limit: number; cursor?: string },

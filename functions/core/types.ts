@@ -209,7 +209,11 @@ export interface ImportOptions {
   supersede: 'person' | 'attribute';
 }
 
-/** The review's counts: rows, each predicted outcome, and what else the analysis found. */
+/**
+ * The review's counts: rows, each predicted outcome, and what else the analysis found. `rows`,
+ * `invalid` and `superseded` come from the rows themselves; the others are predicted by planning
+ * each row against the current people (REVIEW_PREDICTED_KEYS).
+ */
 export const REVIEW_KEYS = [
   'rows',
   'created',
@@ -225,10 +229,51 @@ export const REVIEW_KEYS = [
   /** People `delete_unmatched` would delete. */
   'unmatched_deletions',
 ] as const;
-export type Review = Record<(typeof REVIEW_KEYS)[number], number>;
+export type ReviewKey = (typeof REVIEW_KEYS)[number];
+
+/** The review's counts that need the people looked up: null where the analysis did not predict. */
+export const REVIEW_PREDICTED_KEYS = [
+  'created',
+  'updated',
+  'unchanged',
+  'merged',
+  'deleted',
+  'skipped',
+  'ambiguous',
+  'conflict',
+  'unmatched_deletions',
+] as const satisfies readonly ReviewKey[];
+type PredictedKey = (typeof REVIEW_PREDICTED_KEYS)[number];
+
+/** Every count of a review, predicted or not. */
+export type ReviewCounts = Record<ReviewKey, number>;
+
+/**
+ * The review as an import keeps it. Only an import that stops at its review (a dry run) has its
+ * outcomes predicted; any other is processed at once, and its predicted counts are null.
+ */
+export type Review = Record<Exclude<ReviewKey, PredictedKey>, number> & Record<PredictedKey, number | null>;
 
 /** A review with every count at zero. */
-export const emptyReview = (): Review => Object.fromEntries(REVIEW_KEYS.map((key) => [key, 0])) as Review;
+export const emptyReview = (): ReviewCounts =>
+  Object.fromEntries(REVIEW_KEYS.map((key) => [key, 0])) as ReviewCounts;
+
+/** A review of what the rows themselves say, without predictions. */
+export const unpredictedReview = (counts: { rows: number; invalid: number; superseded: number }): Review => ({
+  ...emptyReview(),
+  ...Object.fromEntries(REVIEW_PREDICTED_KEYS.map((key) => [key, null])),
+  ...counts,
+});
+
+/** Whether the review predicted outcomes (a review stored before predictions could be skipped did). */
+export const isPredicted = (review: Review): boolean => review.created !== null;
+
+/**
+ * A review's counts in REVIEW_KEYS order, as the API and events show it: a count a stored review
+ * lacks (one written before that count existed) is 0; one not predicted stays null.
+ */
+export const presentedReview = (review: Review): Review =>
+  Object.fromEntries(REVIEW_KEYS.map((key) => [key, review[key] === undefined ? 0 : review[key]])) as Review;
 
 export interface ImportError {
   code: string;

@@ -1,7 +1,7 @@
 import { type CreateImportDeps, createJsonImport } from '../../core/create-import.js';
 import { ConflictError, NotFoundError, SourceError } from '../../core/errors.js';
 import type { ChunkStore, SourceReader, SourceStore } from '../../core/ports.js';
-import { getImport, listRowResults, previewRows } from '../../core/queries.js';
+import { getImport, invalidRows, listRowResults, previewRows } from '../../core/queries.js';
 import type { Import, RowInput } from '../../core/types.js';
 import {
   actionOptionsOf,
@@ -46,9 +46,13 @@ async function reviewProblems(deps: RedJadeDeps, item: Import): Promise<Particip
   return (await previewRows(deps.imports, deps.chunks, item.tenant_id, item.id, query)).items;
 }
 
-/** The participants an action failed: its invalid rows when it stopped, its failed rows when it ran. */
+/**
+ * The participants an action failed: its invalid rows when it stopped (its engine import is no dry
+ * run, so they come from its analyzed rows, not a review), its failed rows when it ran.
+ */
 async function actionProblems(deps: RedJadeDeps, item: Import | null): Promise<ParticipantProblem[]> {
-  if (item?.status === 'failed') return reviewProblems(deps, item);
+  if (item?.status === 'failed')
+    return item.review === null ? [] : invalidRows(deps.chunks, item, MAX_PARTICIPANT_ERRORS);
   if (item?.status !== 'completed_with_errors') return [];
   const query = { outcome: 'failed' as const, limit: MAX_PARTICIPANT_ERRORS };
   return (await listRowResults(deps.imports, deps.chunks, item.tenant_id, item.id, query)).items;

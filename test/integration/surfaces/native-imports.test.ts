@@ -28,7 +28,11 @@ describe('Native JSON imports', () => {
     expect(created).toMatchObject({ status: 'analyzing', workspace, format: 'json', review: null });
     expect(typeof created.created_at).toBe('string');
     expect(done.status).toBe('completed');
-    expect(done).toMatchObject({ total_rows: 3, review: expect.objectContaining({ rows: 3, created: 3 }) });
+    // Not a dry run: the review counts the rows and predicts nothing (the counters say what happened).
+    expect(done).toMatchObject({
+      total_rows: 3,
+      review: expect.objectContaining({ rows: 3, invalid: 0, created: null }),
+    });
     expect(done.counters).toMatchObject({ processed: 3, created: 3, updated: 0, failed: 0 });
     expect(rows.map((r) => [r.row, r.outcome])).toEqual([
       [1, 'created'],
@@ -111,7 +115,7 @@ describe('Native JSON imports', () => {
     expect(done).toMatchObject({
       status: 'failed',
       error: { code: 'invalid_rows', rows: [1, 2] },
-      review: expect.objectContaining({ invalid: 2, created: 1 }),
+      review: expect.objectContaining({ rows: 3, invalid: 2, created: null }),
     });
     // Nothing was applied: every row is unprocessed, the invalid ones with their errors (as results.csv).
     expect(rows).toEqual([

@@ -1,8 +1,9 @@
+import { jest } from '@jest/globals';
 import { openCsv } from '../../../functions/adapters/csv/csv-reader.js';
-import { createCsvImport, startAnalysis } from '../../../functions/core/create-import.js';
+import { createCsvImport, createJsonImport, startAnalysis } from '../../../functions/core/create-import.js';
 import { limits } from '../../../functions/core/limits.js';
 import type { RowInput, RowOutcome } from '../../../functions/core/types.js';
-import { deliverAll } from '../../helpers/in-memory/deliver.js';
+import { deliverAll, deliverAnalyses } from '../../helpers/in-memory/deliver.js';
 import {
   allResults,
   byEmail,
@@ -67,14 +68,21 @@ describe('analyzeImport, then processChunk and finalizeAction (JSON)', () => {
       chunks_total: 3,
       chunks_done: 3,
       counters: expect.objectContaining({ ...counts, failed: 0, unprocessed: 0 }),
-      review: expect.objectContaining({
+      // Not a dry run: the analysis counts what the rows say and predicts nothing.
+      review: {
         rows: ROWS + 1,
-        created: 2399,
-        updated: 50,
-        unchanged: 50,
-        superseded: 1,
         invalid: 1,
-      }),
+        superseded: 1,
+        created: null,
+        updated: null,
+        unchanged: null,
+        merged: null,
+        deleted: null,
+        skipped: null,
+        ambiguous: null,
+        conflict: null,
+        unmatched_deletions: null,
+      },
       completed_at: deps.clock.now(),
       error: null,
     });
@@ -113,6 +121,50 @@ describe('analyzeImport, then processChunk and finalizeAction (JSON)', () => {
     expect(resultFile.slice(1).map((r) => r[2])).toEqual(expected);
     const errorFile = deps.files.rows(item.files?.errors ?? '');
     expect(errorFile.map((r) => r[0])).toEqual(['row', String(INVALID_ROW)]);
+  });
+
+  it('predicts every row of a three-chunk dry run in its review, and looks no one up for an import that is not one', async () => {
+    const deps = memoryDeps();
+    const seeded = Array.from({ length: SEEDED }, (_, i) => byEmail(`p${i}@x.io`, { first_name: `Old${i}` }));
+    await runJsonImport(deps, 'w1', seeded);
+    const { rows } = bigImport();
+    const owners = jest.spyOn(deps.people, 'owners');
+    const getMany = jest.spyOn(deps.people, 'getMany');
+
+    const dry = await runJsonImport(deps, 'w1', rows, { skip_invalid: true, dry_run: true });
+    const dryLookups = owners.mock.calls.length;
+    const created = await createJsonImport(deps, {
+      tenantId: TENANT,
+      workspace: 'w1',
+      rows,
+      options: { skip_invalid: true },
+    });
+    owners.mockClear();
+    getMany.mockClear();
+    await deliverAnalyses(deps);
+
+    expect(dry.review).toEqual({
+      rows: ROWS + 1,
+      created: 2399,
+      updated: 50,
+      unchanged: 50,
+      merged: 0,
+      deleted: 0,
+      skipped: 0,
+      invalid: 1,
+      ambiguous: 0,
+      superseded: 1,
+      conflict: 0,
+      unmatched_deletions: 0,
+    });
+    expect(dryLookups).toBeGreaterThan(0);
+    expect(owners).not.toHaveBeenCalled();
+    expect(getMany).not.toHaveBeenCalled();
+    expect(await readImport(deps, created.id)).toMatchObject({
+      status: 'queued',
+      chunks_total: 3,
+      review: { rows: ROWS + 1, invalid: 1, superseded: 1, created: null, unmatched_deletions: null },
+    });
   });
 
   it('stops at ready with the review when the import is a dry run, and writes no one', async () => {

@@ -30,4 +30,16 @@ describe('LastRowIndex', () => {
     expect(index.last('email:p1@example.com')).toBe(1);
     expect(index.last('email:p48000@example.com')).toBe(48_000);
   });
+
+  it('tells whether any key was set by two different rows (else no row is superseded)', () => {
+    const index = new LastRowIndex();
+    index.set('email:a@x.io', 1);
+    index.set('email:a@x.io', 1);
+    index.set('email:b@x.io', 2);
+    const before = index.repeated;
+    index.set('email:a@x.io', 3);
+
+    expect(before).toBe(false);
+    expect(index.repeated).toBe(true);
+  });
 });

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { requestAction } from '../../../functions/core/actions.js';
 import { processChunk } from '../../../functions/core/process-chunk.js';
 import type { WorkMessage } from '../../../functions/core/types.js';
@@ -119,6 +120,35 @@ describe('processChunk of a multi-chunk import', () => {
       counters: expect.objectContaining({ created: 2100, unprocessed: 0 }),
     });
     expect(deps.people.everyone(TENANT)).toHaveLength(2100);
+  });
+
+  it("reads a chunk's results once when it records them itself, and counts deliveries at once the same", async () => {
+    const started = async () => {
+      const deps = memoryDeps();
+      await runJsonImport(deps, 'w1', [byEmail('q0@x.io'), byEmail('q1@x.io')]);
+      const rows = Array.from({ length: 1500 }, (_, i) => byEmail(`q${i}@x.io`, { first_name: `Q${i}` }));
+      const item = await runJsonImport(deps, 'w1', rows, { dry_run: true });
+      const action = await requestAction(deps, TENANT, item.id, 'process');
+      const [first] = deps.queue.takeChunks() as [WorkMessage];
+      return {
+        deps,
+        first,
+        counted: async () => (await deps.imports.getAction(TENANT, item.id, action.id))?.counters,
+      };
+    };
+    const once = await started();
+    const twice = await started();
+    const reads = jest.spyOn(once.deps.imports, 'rowResults');
+
+    await processChunk(once.deps, once.first);
+    await Promise.all([processChunk(twice.deps, twice.first), processChunk(twice.deps, twice.first)]);
+
+    // Before applying (which rows are due); none after: the chunk is counted from what it wrote.
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(await once.counted()).toEqual(
+      expect.objectContaining({ created: 998, updated: 2, unprocessed: 0 }),
+    );
+    expect(await twice.counted()).toEqual(await once.counted());
   });
 
   it('ignores a message of an action that is not the import’s current one', async () => {
