@@ -59,9 +59,24 @@ const keysOf = (rows: ChunkRow[]): string[] => [
 const ownIdOf = (deps: EngineDeps, target: ApplyTarget, row: ChunkRow): string =>
   deps.personIds.derive(`${target.tenantId}/${target.importId}/${row.row}`);
 
+/** The identifier a row is matched by first (match_on's order), whose owner is looked up first. */
+function leadKey(row: ChunkRow, options: ImportOptions): string | undefined {
+  for (const kind of options.match_on) {
+    const identifier = row.input.identifiers.find((i) => i.kind === kind);
+    if (identifier) return identityKey(identifier);
+  }
+  const [first] = row.input.identifiers;
+  return first && identityKey(first);
+}
+
 /**
- * Looks the rows' identifiers and named people up. After a lost race (`again`) it also reads the
- * people the rows would create: a row whose person exists already finds its own mark there.
+ * Looks the rows' identifiers and named people up, reading each identity item at most once and
+ * most of them not at all: first the owner of each row's leading identifier, and the people so
+ * found (with the ids rows name, and after a lost race (`again`) the people the rows would
+ * create, where a row finds its own mark); then only the rows' other identifiers that none of
+ * those people holds. A person holds exactly the identifiers whose items point at it (both are
+ * written together, the items first), and every write is conditional on the version read, so an
+ * owner known from its person is as good as one read from its item.
  */
 async function lookUp(
   deps: EngineDeps,
@@ -69,17 +84,30 @@ async function lookUp(
   rows: ChunkRow[],
   again = false,
 ): Promise<Lookups> {
-  const keys = keysOf(rows);
+  const { tenantId, workspace } = target;
+  const lead = new Set(rows.flatMap((row) => leadKey(row, target.options) ?? []));
   const owners =
-    keys.length > 0 ? await deps.people.owners(target.tenantId, target.workspace, keys) : new Map();
+    lead.size > 0 ? await deps.people.owners(tenantId, workspace, [...lead]) : new Map<string, string>();
   const ids = new Set<string>(owners.values());
   for (const row of rows) {
     if (row.input.person_id) ids.add(row.input.person_id);
     if (again) ids.add(ownIdOf(deps, target, row));
   }
-  const found = await deps.people.getMany(target.tenantId, [...ids]);
+  const found = await deps.people.getMany(tenantId, [...ids]);
+  for (const person of found.values()) {
+    if (person.workspace !== workspace) continue;
+    for (const identifier of person.identifiers) owners.set(identityKey(identifier), person.id);
+  }
+  const rest = keysOf(rows).filter((key) => !lead.has(key) && !owners.has(key));
+  if (rest.length > 0) {
+    const more = await deps.people.owners(tenantId, workspace, rest);
+    const unseen = [...new Set(more.values())].filter((id) => !found.has(id));
+    for (const [key, owner] of more) owners.set(key, owner);
+    if (unseen.length > 0)
+      for (const [id, person] of await deps.people.getMany(tenantId, unseen)) found.set(id, person);
+  }
   // A person of another workspace is not one this import can see.
-  const people = new Map([...found].filter(([, person]) => person.workspace === target.workspace));
+  const people = new Map([...found].filter(([, person]) => person.workspace === workspace));
   const foreign = new Set([...found.keys()].filter((id) => !people.has(id)));
   return { owners, people, foreign };
 }

@@ -573,11 +573,21 @@ describe('IntakeStack', () => {
     expect(allows(stack.apiFunction, 'sqs:SendMessage', stack.queues.webhooks)).toBe(true);
   });
 
-  it('grants no function table-wide or stream actions no code uses: no Scan, BatchWriteItem, DescribeTable or streams', () => {
+  it("lets only the chunk worker BatchWriteItem, and only on jobs (its rows' results)", () => {
+    for (const fn of [stack.apiFunction, ...keysOf(workers).map((key) => stack.workerFunctions[key])]) {
+      const chunkWorker = fn === stack.workerFunctions.processChunk;
+      expect({ fn: fn.node.id, jobs: allows(fn, 'dynamodb:BatchWriteItem', stack.tables.jobs) }).toEqual({
+        fn: fn.node.id,
+        jobs: chunkWorker,
+      });
+      expect(allows(fn, 'dynamodb:BatchWriteItem', stack.tables.people)).toBe(false);
+    }
+  });
+
+  it('grants no function table-wide or stream actions no code uses: no Scan, DescribeTable or streams', () => {
     for (const fn of [stack.apiFunction, ...keysOf(workers).map((key) => stack.workerFunctions[key])]) {
       for (const action of [
         'dynamodb:Scan',
-        'dynamodb:BatchWriteItem',
         'dynamodb:DescribeTable',
         'dynamodb:GetRecords',
         'dynamodb:GetShardIterator',
