@@ -45,6 +45,33 @@ export async function retryThrottled<T>(send: () => Promise<T>): Promise<T> {
 /** BatchGetItem requests in flight at once for one call. */
 export const PARALLEL_GETS = 4;
 
+/**
+ * Sends any number of entries in requests of `size`, PARALLEL_GETS requests at once; `send` answers
+ * the entries a request left unprocessed, which go again with backoff, up to MAX_ROUNDS rounds.
+ */
+async function inBatches<T>(
+  entries: T[],
+  size: number,
+  what: string,
+  send: (batch: T[]) => Promise<T[] | undefined>,
+): Promise<void> {
+  const batches: T[][] = [];
+  for (let start = 0; start < entries.length; start += size) batches.push(entries.slice(start, start + size));
+  let next = 0;
+  const sender = async () => {
+    while (next < batches.length) {
+      let pending: T[] | undefined = batches[next++];
+      for (let round = 0; pending && pending.length > 0; round++) {
+        if (round >= MAX_ROUNDS) throw new Error(`${what} left entries unprocessed after ${round} rounds`);
+        if (round > 0) await pause(25 * 2 ** round);
+        const batch: T[] = pending;
+        pending = await retryThrottled(() => send(batch));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_GETS, batches.length) }, sender));
+}
+
 /** BatchGetItem over any number of keys, a few requests at once, retrying unprocessed keys with backoff. */
 export async function batchGet(
   client: DynamoDBDocumentClient,
@@ -52,27 +79,13 @@ export async function batchGet(
   keys: Record<string, unknown>[],
 ): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
-  const batches: Record<string, unknown>[][] = [];
-  for (let start = 0; start < keys.length; start += BATCH_GET_MAX)
-    batches.push(keys.slice(start, start + BATCH_GET_MAX));
-  let next = 0;
-  const getter = async () => {
-    while (next < batches.length) {
-      let pending: Record<string, unknown>[] | undefined = batches[next++];
-      for (let round = 0; pending && pending.length > 0; round++) {
-        if (round >= MAX_ROUNDS)
-          throw new Error(`BatchGetItem on ${table} left keys unprocessed after ${round} rounds`);
-        if (round > 0) await pause(25 * 2 ** round);
-        const keys = pending;
-        const out: BatchGetCommandOutput = await retryThrottled(() =>
-          client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } })),
-        );
-        found.push(...(out.Responses?.[table] ?? []));
-        pending = out.UnprocessedKeys?.[table]?.Keys;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_GETS, batches.length) }, getter));
+  await inBatches(keys, BATCH_GET_MAX, `BatchGetItem on ${table}`, async (Keys) => {
+    const out: BatchGetCommandOutput = await client.send(
+      new BatchGetCommand({ RequestItems: { [table]: { Keys } } }),
+    );
+    found.push(...(out.Responses?.[table] ?? []));
+    return out.UnprocessedKeys?.[table]?.Keys;
+  });
   return found;
 }
 
@@ -84,24 +97,12 @@ export async function batchPut(
   table: string,
   items: Record<string, unknown>[],
 ): Promise<void> {
-  const batches: Record<string, unknown>[][] = [];
-  for (let start = 0; start < items.length; start += BATCH_WRITE_MAX)
-    batches.push(items.slice(start, start + BATCH_WRITE_MAX));
-  let next = 0;
-  const writer = async () => {
-    while (next < batches.length) {
-      let pending = batches[next++]?.map((Item) => ({ PutRequest: { Item } }));
-      for (let round = 0; pending && pending.length > 0; round++) {
-        if (round >= MAX_ROUNDS)
-          throw new Error(`BatchWriteItem on ${table} left items unprocessed after ${round} rounds`);
-        if (round > 0) await pause(25 * 2 ** round);
-        const requests = pending;
-        const out: BatchWriteCommandOutput = await retryThrottled(() =>
-          client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } })),
-        );
-        pending = out.UnprocessedItems?.[table] as typeof pending;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_GETS, batches.length) }, writer));
+  await inBatches(items, BATCH_WRITE_MAX, `BatchWriteItem on ${table}`, async (batch) => {
+    const out: BatchWriteCommandOutput = await client.send(
+      new BatchWriteCommand({ RequestItems: { [table]: batch.map((Item) => ({ PutRequest: { Item } })) } }),
+    );
+    return out.UnprocessedItems?.[table]?.flatMap((request) =>
+      request.PutRequest?.Item ? [request.PutRequest.Item] : [],
+    );
+  });
 }
