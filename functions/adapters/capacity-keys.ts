@@ -210,3 +210,21 @@ export function transactionCharges(items: TransactItem[]): KeyCharge[] {
 /** The total of a transaction's charges (the figure `test/integration/capacity-meter.test.ts` checks). */
 export const transactionWriteUnits = (items: TransactItem[]): number =>
   transactionCharges(items).reduce((sum, c) => sum + c.units, 0);
+
+/**
+ * What AWS charges for the keys a BatchGetItem found nothing at, which DynamoDB Local leaves out
+ * of its figure: AWS reads each requested key as a GetItem, and a read of an item that does not
+ * exist still takes 0.5 RCU (1 when consistent). Keys left unprocessed were not read.
+ */
+export function batchGetMissCharges(input: Plain, output: Plain): KeyCharge[] {
+  const requests = (input.RequestItems ?? {}) as Record<string, { Keys?: Plain[]; ConsistentRead?: boolean }>;
+  const responses = (output.Responses ?? {}) as Record<string, Plain[]>;
+  const unprocessed = (output.UnprocessedKeys ?? {}) as Record<string, { Keys?: Plain[] }>;
+  const idOfKey = (key: Plain) => `${text(key.pk)}|${text(key.sk)}`;
+  return Object.entries(requests).flatMap(([table, request]) => {
+    const answered = new Set([...(responses[table] ?? []), ...(unprocessed[table]?.Keys ?? [])].map(idOfKey));
+    return (request.Keys ?? [])
+      .filter((key) => !answered.has(idOfKey(key)))
+      .map((key) => ({ target: table, key: text(key.pk) ?? '?', units: request.ConsistentRead ? 1 : 0.5 }));
+  });
+}

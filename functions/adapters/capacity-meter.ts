@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { chargesOfReported, type KeyCharge, touches, transactionCharges } from './capacity-keys.js';
+import {
+  batchGetMissCharges,
+  chargesOfReported,
+  type KeyCharge,
+  touches,
+  transactionCharges,
+} from './capacity-keys.js';
 
 export { itemBytes, transactionWriteUnits } from './capacity-keys.js';
 
@@ -107,6 +113,9 @@ export function meterCapacity(client: DynamoDBClient): void {
         command === 'TransactWriteItemsCommand'
           ? transactionCharges((input.TransactItems ?? []) as Parameters<typeof transactionCharges>[0])
           : chargesOfReported(touches(command, input), [reported ?? []].flat());
+      // DynamoDB Local reports only the items a BatchGetItem found; AWS charges the misses too.
+      if (command === 'BatchGetItemCommand')
+        charges.push(...batchGetMissCharges(input, out.output as unknown as Record<string, unknown>));
       charge(charges, READS.has(command) ? 'read' : 'write');
       return out;
     },

@@ -1,4 +1,9 @@
-import { chargesOfReported, touches, transactionCharges } from '../../../functions/adapters/capacity-keys.js';
+import {
+  batchGetMissCharges,
+  chargesOfReported,
+  touches,
+  transactionCharges,
+} from '../../../functions/adapters/capacity-keys.js';
 
 describe('The capacity meter’s attribution to keys', () => {
   it('charges a put’s table units to its partition key and its index units to its index entry', () => {
@@ -80,6 +85,27 @@ describe('The capacity meter’s attribution to keys', () => {
       { target: 'People', key: 'p', units: 4 },
       { target: 'People/gsi1', key: 'w', units: 4 },
       { target: 'People', key: 'c', units: 2 },
+    ]);
+  });
+
+  it('charges a BatchGetItem’s misses as AWS does (0.5 each, 1 consistent), not its hits or unprocessed keys', () => {
+    const key = (pk: string) => ({ pk: { S: pk }, sk: { S: 'X' } });
+    const charges = batchGetMissCharges(
+      {
+        RequestItems: {
+          People: { Keys: [key('found'), key('missing'), key('later')] },
+          Jobs: { Keys: [key('gone')], ConsistentRead: true },
+        },
+      },
+      {
+        Responses: { People: [{ ...key('found'), id: { S: 'p' } }] },
+        UnprocessedKeys: { People: { Keys: [key('later')] } },
+      },
+    );
+
+    expect(charges).toEqual([
+      { target: 'People', key: 'missing', units: 0.5 },
+      { target: 'Jobs', key: 'gone', units: 1 },
     ]);
   });
 });
