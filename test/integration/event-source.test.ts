@@ -6,12 +6,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { processChunk } from '../../functions/core/process-chunk.js';
-import { emptyCounters, type WorkMessage } from '../../functions/core/types.js';
+import type { WorkMessage } from '../../functions/core/types.js';
 import { queues, workers } from '../../functions/resources.js';
 import { parseWorkMessage } from '../../functions/workers/messages.js';
 import { SqsEventSource } from '../../local/event-source.js';
 import { crashingAfter } from '../helpers/crashing-people.js';
-import { directDeps } from '../helpers/direct-deps.js';
+import { directDeps, startProcessInStore } from '../helpers/direct-deps.js';
 import { call, freshWorkspace, peopleOf, waitForStatus } from '../helpers/http-client.js';
 import { readState, runtimeSqs } from '../helpers/runtime-state.js';
 
@@ -53,24 +53,8 @@ async function readyImport(emails: string[]): Promise<{ workspace: string; messa
     },
   });
   const item = await waitForStatus(created.body.id as string, ['ready']);
-  const now = new Date().toISOString();
-  const action = {
-    id: `act_redeliver_${Date.now()}`,
-    import_id: item.id as string,
-    type: 'process' as const,
-    status: 'queued' as const,
-    counters: emptyCounters(),
-    chunks_total: 1,
-    chunks_done: 0,
-    created_at: now,
-    updated_at: now,
-    completed_at: null,
-  };
-  expect(await directDeps().imports.startAction('dev', action, ['ready'], 'queued', now)).toBe(true);
-  return {
-    workspace,
-    message: { tenant_id: 'dev', import_id: action.import_id, action_id: action.id, chunk: 0 },
-  };
+  const [message] = await startProcessInStore(directDeps().imports, item.id as string, 'redeliver');
+  return { workspace, message: message as WorkMessage };
 }
 
 describe('SQS event source', () => {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { identityKey } from '../../functions/core/identifiers.js';
 import { processChunk } from '../../functions/core/process-chunk.js';
-import { emptyCounters, type WorkMessage } from '../../functions/core/types.js';
+import type { WorkMessage } from '../../functions/core/types.js';
 import { storesCrashingAt } from '../helpers/crashing-dynamo.js';
 import { crashingAfter } from '../helpers/crashing-people.js';
-import { directDeps } from '../helpers/direct-deps.js';
+import { directDeps, startProcessInStore } from '../helpers/direct-deps.js';
 import {
   type Body,
   call,
@@ -44,24 +44,8 @@ async function readyImport(
   });
   const item = await waitForStatus(created.body.id as string, ['ready']);
   // Start the process action in the store only: no message is queued, so only this test applies the chunk.
-  const now = new Date().toISOString();
-  const action = {
-    id: `act_test_${label}_${Date.now()}`,
-    import_id: item.id as string,
-    type: 'process' as const,
-    status: 'queued' as const,
-    counters: emptyCounters(),
-    chunks_total: 1,
-    chunks_done: 0,
-    created_at: now,
-    updated_at: now,
-    completed_at: null,
-  };
-  expect(await deps.imports.startAction('dev', action, ['ready'], 'queued', now)).toBe(true);
-  return {
-    workspace,
-    message: { tenant_id: 'dev', import_id: item.id as string, action_id: action.id, chunk: 0 },
-  };
+  const [message] = await startProcessInStore(deps.imports, item.id as string, `test_${label}`);
+  return { workspace, message: message as WorkMessage };
 }
 
 /** What a run leaves: the import's status and counters, every row's outcome, and the people. */
@@ -249,27 +233,7 @@ describe('One owner per identifier under concurrency', () => {
     const messages: WorkMessage[] = [];
     for (const id of ids) {
       await waitForStatus(id, ['ready']);
-      const now = new Date().toISOString();
-      const actionId = `act_race_${id}`;
-      await deps.imports.startAction(
-        'dev',
-        {
-          id: actionId,
-          import_id: id,
-          type: 'process',
-          status: 'queued',
-          counters: emptyCounters(),
-          chunks_total: 1,
-          chunks_done: 0,
-          created_at: now,
-          updated_at: now,
-          completed_at: null,
-        },
-        ['ready'],
-        'queued',
-        now,
-      );
-      messages.push({ tenant_id: 'dev', import_id: id, action_id: actionId, chunk: 0 });
+      messages.push(...(await startProcessInStore(deps.imports, id, `race_${id}`)));
     }
 
     await Promise.all(messages.map((message) => processChunk(deps, message)));

@@ -2,9 +2,9 @@ import { createAwsClients } from '../../functions/adapters/aws-clients.js';
 import { createStores, type Stores } from '../../functions/adapters/stores.js';
 import { loadConfig } from '../../functions/config.js';
 import { processChunk } from '../../functions/core/process-chunk.js';
-import { emptyCounters, type Person, type WorkMessage } from '../../functions/core/types.js';
+import type { Person, WorkMessage } from '../../functions/core/types.js';
 import { queues } from '../../functions/resources.js';
-import { directStores } from '../helpers/direct-deps.js';
+import { directStores, startProcessInStore } from '../helpers/direct-deps.js';
 import {
   type Body,
   call,
@@ -115,26 +115,10 @@ async function readyImport(stores: Stores, label: string, size: number) {
   await waitForStatus(created.body.id as string, ['ready'], devKey(), PREPARING_MS);
   const item = await stores.imports.get(TENANT, created.body.id as string);
   if (!item) throw new Error(`Import ${created.body.id} vanished`);
-  const now = new Date().toISOString();
-  const action = {
-    id: `act_${label}_${Date.now()}`,
-    import_id: item.id,
-    type: 'process' as const,
-    status: 'queued' as const,
-    counters: emptyCounters(),
-    chunks_total: item.chunks_total,
-    chunks_done: 0,
-    created_at: now,
-    updated_at: now,
-    completed_at: null,
-  };
-  expect(await stores.imports.startAction(TENANT, action, ['ready'], 'queued', now)).toBe(true);
-  const messages: WorkMessage[] = Array.from({ length: action.chunks_total }, (_, chunk) => ({
-    tenant_id: TENANT,
-    import_id: action.import_id,
-    action_id: action.id,
-    chunk,
-  }));
+  const messages = await startProcessInStore(stores.imports, item.id, label, {
+    tenantId: TENANT,
+    chunks: item.chunks_total,
+  });
   return { workspace, keys, messages };
 }
 

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { IntakeEvent } from '../../functions/core/events.js';
 import { processChunk } from '../../functions/core/process-chunk.js';
-import { emptyCounters } from '../../functions/core/types.js';
-import { directDeps } from '../helpers/direct-deps.js';
+import type { WorkMessage } from '../../functions/core/types.js';
+import { directDeps, startProcessInStore } from '../helpers/direct-deps.js';
 import {
   type Body,
   call,
@@ -217,21 +217,7 @@ describe('Webhooks', () => {
       },
     });
     const item = await waitForStatus(created.body.id as string, ['ready']);
-    const now = new Date().toISOString();
-    const action = {
-      id: `act_events_${Date.now()}`,
-      import_id: item.id as string,
-      type: 'process' as const,
-      status: 'queued' as const,
-      counters: emptyCounters(),
-      chunks_total: 1,
-      chunks_done: 0,
-      created_at: now,
-      updated_at: now,
-      completed_at: null,
-    };
-    expect(await deps.imports.startAction('dev', action, ['ready'], 'queued', now)).toBe(true);
-    const message = { tenant_id: 'dev', import_id: item.id as string, action_id: action.id, chunk: 0 };
+    const [message] = (await startProcessInStore(deps.imports, item.id as string, 'events')) as [WorkMessage];
 
     await processChunk(deps, message);
     await processChunk(deps, message);
