@@ -175,24 +175,25 @@ export class DynamoPeopleStore implements PeopleStore {
     const later: Record<string, unknown>[] = [];
     const resultOf = (row: RowItems) =>
       (row.items[0]?.Put as PutCommandInput).Item as Record<string, unknown>;
+    const checked = (row: RowItems) => changes[row.index]?.checked === true;
+    for (const row of rows.filter((row) => row.path === 'result' && checked(row))) {
+      later.push(resultOf(row));
+      outcomes[row.index] = 'committed';
+    }
     await Promise.all([
       inParallel(
-        rows.filter((row) => row.path === 'result'),
+        rows.filter((row) => row.path === 'result' && !checked(row)),
         PARALLEL_REQUESTS,
         async (row) => {
-          if (changes[row.index]?.checked) {
-            later.push(resultOf(row));
-            outcomes[row.index] = 'committed';
-          } else outcomes[row.index] = await this.putResult(row.items[0] as TransactItem);
+          outcomes[row.index] = await this.putResult(row.items[0] as TransactItem);
         },
       ),
       inParallel(
         rows.filter((row): row is RowItems & SteppedRow => row.path === 'create' || row.path === 'update'),
         PARALLEL_REQUESTS,
         async (row) => {
-          const checked = changes[row.index]?.checked === true;
-          const outcome = await writeInSteps(this.client, row, !checked);
-          if (checked && outcome === 'committed') later.push(resultOf(row));
+          const outcome = await writeInSteps(this.client, row, !checked(row));
+          if (checked(row) && outcome === 'committed') later.push(resultOf(row));
           outcomes[row.index] = outcome;
         },
       ),
