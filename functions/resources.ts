@@ -127,10 +127,10 @@ export const workers = {
     entry: 'functions/workers/process-chunk.handler.ts',
     queue: 'process',
     batchSize: 1,
-    // From the capacity model (README, "Capacity and cost in AWS"): a chunk's results are one
-    // partition, written at 1 WCU a row, so one worker stays under 1,000 rows/s; ten reach
-    // 10,000 rows/s for one import, under the ~16,000 the sixteen people-index shards allow (a new
-    // person writes 1 WCU on one shard; an update none).
+    // From the capacity model (README, "Capacity and cost in AWS"): one worker is assumed to apply
+    // 1,000 rows/s in AWS (a chunk's results, in pages, cost its partition a few hundredths of a
+    // unit a row); ten reach 10,000 rows/s for one import, under the ~16,000 the sixteen
+    // people-index shards allow (a new person writes 1 WCU on one shard; an update none).
     maxConcurrency: 10,
     timeoutSeconds: 120,
     memoryMb: 1024,

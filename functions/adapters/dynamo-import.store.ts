@@ -24,10 +24,14 @@ import {
 } from '../core/types.js';
 import { isThrottle, THROTTLE_ATTEMPTS, throttleBackoff } from './dynamo-batch.js';
 import { cursors, expiresAt, keys } from './keys.js';
+import { PAGE_PREFIX, pageResults, pagesUpTo, settle } from './result-pages.js';
 import { unpackUndo } from './undo-codec.js';
 
 const pick = <T>(item: Record<string, unknown>, fields: readonly string[]): T =>
   Object.fromEntries(fields.map((field) => [field, item[field] ?? null])) as T;
+
+/** The highest row number a row sort key can name (ten digits). */
+const LAST_ROW = 9_999_999_999;
 
 const toRowResult = (item: Record<string, unknown>): RowResult => ({
   row: item.row as number,
@@ -313,20 +317,58 @@ export class DynamoImportStore implements ImportStore {
       { length: chunkOfRow(to) - chunkOfRow(from) + 1 },
       (_, i) => chunkOfRow(from) + i,
     );
+    if (slot === 'undo') {
+      const found = await Promise.all(
+        blocks.map((block) =>
+          this.blockItems(tenantId, importId, block, keys.rowSk(from, slot), keys.rowSk(to, slot)),
+        ),
+      );
+      return found.flat().map(toRowResult);
+    }
     const found = await Promise.all(
-      blocks.map((block) =>
-        this.queryAll({
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': keys.rowBlock(tenantId, importId, block),
-            ':from': keys.rowSk(from, slot),
-            ':to': keys.rowSk(to, slot),
-          },
-          ConsistentRead: true,
-        }),
-      ),
+      blocks.map((block) => this.blockResults(tenantId, importId, block, from, to)),
     );
-    return found.flat().map(toRowResult);
+    return found.flat();
+  }
+
+  /** A block's items with sort keys from `from` to `to`, read consistently. */
+  private blockItems(tenantId: string, importId: string, block: number, from: string, to: string) {
+    return this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.rowBlock(tenantId, importId, block),
+        ':from': from,
+        ':to': to,
+      },
+      ConsistentRead: true,
+    });
+  }
+
+  /**
+   * The standing results of a block's rows from `from` to `to`, in row order: those in pages (a
+   * page whose first row is after `to` cannot hold one) and those in items of their own, settled.
+   */
+  private async blockResults(
+    tenantId: string,
+    importId: string,
+    block: number,
+    from: number,
+    to: number,
+  ): Promise<RowResult[]> {
+    const [pages, own] = await Promise.all([
+      this.blockItems(tenantId, importId, block, PAGE_PREFIX, pagesUpTo(to)),
+      this.blockItems(tenantId, importId, block, keys.rowSk(from), keys.rowSk(to)),
+    ]);
+    return settle([
+      ...pages.flatMap((page) =>
+        Number(page.last) < from
+          ? []
+          : pageResults(page)
+              .filter((result) => result.row >= from && result.row <= to)
+              .map((result) => ({ result, own: false })),
+      ),
+      ...own.map((item) => ({ result: toRowResult(item), own: true })),
+    ]);
   }
 
   /**
@@ -340,7 +382,8 @@ export class DynamoImportStore implements ImportStore {
     query: { outcome?: RowOutcome; limit: number; cursor?: string; slot?: ResultSlot },
   ): Promise<Page<RowResult>> {
     const slot = query.slot ?? 'row';
-    const blocked = slot === 'row' || slot === 'undo';
+    if (slot === 'row') return this.listRowResults(tenantId, importId, query);
+    const blocked = slot === 'undo';
     const importPk = keys.import(tenantId, importId).pk;
     let start = cursors.decode(query.cursor);
     let block = blocked ? (start === undefined ? 0 : keys.blockOf(tenantId, importId, start.pk)) : null;
@@ -373,6 +416,52 @@ export class DynamoImportStore implements ImportStore {
       start = { pk: keys.rowBlock(tenantId, importId, block), sk: keys.slotPrefix(slot) };
     }
     return { items, cursor: cursors.encode(start) };
+  }
+
+  /**
+   * A page of row results, in row order: a block's standing results (settled from its pages and
+   * items) from the cursor's row on, block after block. The cursor names a block and the last row
+   * given (or none, at a block's start).
+   */
+  private async listRowResults(
+    tenantId: string,
+    importId: string,
+    query: { outcome?: RowOutcome; limit: number; cursor?: string },
+  ): Promise<Page<RowResult>> {
+    const start = cursors.decode(query.cursor);
+    let block = 0;
+    let after = 0;
+    if (start !== undefined) {
+      const named = keys.blockOf(tenantId, importId, start.pk);
+      const row = typeof start.sk === 'string' ? /^ROW#(\d{10})?$/.exec(start.sk) : null;
+      if (named === null || row === null) return cursors.invalid();
+      block = named;
+      after = row[1] === undefined ? 0 : Number(row[1]);
+    }
+    const lastBlock = await this.lastBlock(tenantId, importId);
+    const items: RowResult[] = [];
+    for (; block <= lastBlock; block += 1, after = 0) {
+      const results = (await this.blockResults(tenantId, importId, block, after + 1, LAST_ROW)).filter(
+        (result) => query.outcome === undefined || result.outcome === query.outcome,
+      );
+      const room = query.limit - items.length;
+      items.push(...results.slice(0, room));
+      const last = items[items.length - 1];
+      if (results.length > room && last)
+        return {
+          items,
+          cursor: cursors.encode({ pk: keys.rowBlock(tenantId, importId, block), sk: keys.rowSk(last.row) }),
+        };
+      if (items.length === query.limit && block < lastBlock)
+        return {
+          items,
+          cursor: cursors.encode({
+            pk: keys.rowBlock(tenantId, importId, block + 1),
+            sk: keys.slotPrefix('row'),
+          }),
+        };
+    }
+    return { items, cursor: null };
   }
 
   /** The last row block an import can have results in (its last chunk's). */

@@ -21,6 +21,7 @@ import {
 } from './dynamo-batch.js';
 import { type SteppedRow, writeInSteps } from './dynamo-row-steps.js';
 import { cursors, expiresAt, indexShard, keys, PEOPLE_INDEX_SHARDS } from './keys.js';
+import { resultPages } from './result-pages.js';
 import { packMark, packUndo, unpackMark } from './undo-codec.js';
 
 const withoutUndo = ({ undo: _undo, ...rest }: RowResult) => rest;
@@ -171,13 +172,12 @@ export class DynamoPeopleStore implements PeopleStore {
   async commitMany(changes: RowCommit[]): Promise<CommitOutcome[]> {
     const outcomes: CommitOutcome[] = new Array(changes.length);
     const rows = changes.map((change, index) => ({ index, ...rowItems(this.tables, change) }));
-    // Results the engine checked go last, 25 to a request, once their rows' people are written.
-    const later: Record<string, unknown>[] = [];
-    const resultOf = (row: RowItems) =>
-      (row.items[0]?.Put as PutCommandInput).Item as Record<string, unknown>;
+    // Results the engine checked go last, once their rows' people are written: row results many
+    // to a page item (result-pages.ts), anything else an item each, 25 items to a request.
+    const later: RowCommit[] = [];
     const checked = (row: RowItems) => changes[row.index]?.checked === true;
     for (const row of rows.filter((row) => row.path === 'result' && checked(row))) {
-      later.push(resultOf(row));
+      later.push(changes[row.index] as RowCommit);
       outcomes[row.index] = 'committed';
     }
     await Promise.all([
@@ -193,7 +193,7 @@ export class DynamoPeopleStore implements PeopleStore {
         PARALLEL_REQUESTS,
         async (row) => {
           const outcome = await writeInSteps(this.client, row, !checked(row));
-          if (checked(row) && outcome === 'committed') later.push(resultOf(row));
+          if (checked(row) && outcome === 'committed') later.push(changes[row.index] as RowCommit);
           outcomes[row.index] = outcome;
         },
       ),
@@ -205,7 +205,7 @@ export class DynamoPeopleStore implements PeopleStore {
         },
       ),
     ]);
-    await batchPut(this.client, this.tables.jobs, later);
+    await batchPut(this.client, this.tables.jobs, laterItems(this.tables, later));
     return outcomes;
   }
 
@@ -356,6 +356,34 @@ const keyOf = (item: TransactItem): string => {
   const key = item.Put ? { pk: item.Put.Item?.pk, sk: item.Put.Item?.sk } : item.Delete?.Key;
   return `${write?.TableName}|${key?.pk}|${key?.sk}`;
 };
+
+/**
+ * The items of results written after their rows: row results in pages (grouped by import, expiring
+ * with the group's latest row), other slots' results an item each.
+ */
+function laterItems(tables: { people: string; jobs: string }, later: RowCommit[]): Record<string, unknown>[] {
+  const paged = new Map<string, RowCommit[]>();
+  const single: Record<string, unknown>[] = [];
+  for (const change of later) {
+    if (change.slot !== 'row') {
+      single.push(
+        (rowItems(tables, change).items[0]?.Put as PutCommandInput).Item as Record<string, unknown>,
+      );
+      continue;
+    }
+    const group = `${change.tenantId}\n${change.importId}`;
+    const changes = paged.get(group) ?? [];
+    if (changes.length === 0) paged.set(group, changes);
+    changes.push(change);
+  }
+  const pages = [...paged.values()].flatMap((group) => {
+    const { tenantId, importId } = group[0] as RowCommit;
+    const latest = group.reduce((max, change) => (change.now > max ? change.now : max), '');
+    const results = group.map((change) => change.result);
+    return resultPages(tenantId, importId, results, { expires_at: expiresAt(latest) });
+  });
+  return [...pages, ...single];
+}
 
 /** A row's writes: its result first, then people, then identity items. */
 function rowItems(tables: { people: string; jobs: string }, change: RowCommit): Omit<RowItems, 'index'> {

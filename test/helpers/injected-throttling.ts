@@ -187,7 +187,7 @@ export function injectThrottling(client: DynamoDBDocumentClient, seed: number, r
     return next(args);
   };
 
-  /** BatchGetItem/BatchWriteItem: about half the keys or writes sent, the rest answered unprocessed. */
+  /** BatchGetItem/BatchWriteItem: about half the keys or writes sent (never all), the rest answered unprocessed. */
   const partly = async (command: string, args: Args, next: Next, draw: Draw): Promise<Result> => {
     const gets = command === 'BatchGetItemCommand';
     const requested = args.input.RequestItems as Record<string, unknown>;
@@ -197,6 +197,8 @@ export function injectThrottling(client: DynamoDBDocumentClient, seed: number, r
     for (const [table, request] of Object.entries(requested)) {
       const entries = (gets ? (request as { Keys: unknown[] }).Keys : request) as unknown[];
       const keep = entries.filter(() => draw(`keep${index++}`) < 0.5);
+      // Answered in part: at least one entry is left for the caller to send again.
+      if (keep.length === entries.length) keep.pop();
       const drop = entries.filter((entry) => !keep.includes(entry));
       if (keep.length > 0) sent[table] = gets ? { ...(request as object), Keys: keep } : keep;
       if (drop.length > 0) left[table] = gets ? { ...(request as object), Keys: drop } : drop;

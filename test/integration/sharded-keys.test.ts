@@ -1,3 +1,7 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createAwsClients } from '../../functions/adapters/aws-clients.js';
+import { loadConfig } from '../../functions/config.js';
+import { directStores } from '../helpers/direct-deps.js';
 import {
   call,
   freshWorkspace,
@@ -57,6 +61,30 @@ describe('Results and people spread over partitions', () => {
     // 500 and 1,000 end exactly where a chunk's partition does; the last page holds the rest.
     expect(byFive.map((page) => page.length)).toEqual([500, 500, 3]);
     expect(byFive[2]?.map((r) => r.row)).toEqual([1001, 1002, 1003]);
+  });
+
+  it('keeps a chunk’s results many to an item, where each cost a write unit alone', async () => {
+    directStores(); // loads the runtime's environment
+    const { dynamo } = createAwsClients(loadConfig());
+    const importId = path.split('/')[3] as string;
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: loadConfig().jobsTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `T#dev#IMPORT#${importId}#R#0` },
+      }),
+    );
+    const items = out.Items ?? [];
+    // A write unit per started kilobyte of an item (its key and other attributes under 200 bytes).
+    const units = items.reduce(
+      (sum, item) => sum + Math.ceil(((item.results_z as Uint8Array).length + 200) / 1024),
+      0,
+    );
+
+    // A thousand results in a few items: a fifth of a write unit a row at most, where each was one.
+    expect(items.every((item) => String(item.sk).startsWith('PAGE#'))).toBe(true);
+    expect(items.length).toBeLessThanOrEqual(10);
+    expect(units).toBeLessThanOrEqual(200);
   });
 
   it('filters by outcome across chunks', async () => {
