@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { deadLetter } from '../../functions/core/dead-letter.js';
 import { identityKey } from '../../functions/core/identifiers.js';
 import { processChunk } from '../../functions/core/process-chunk.js';
 import type { WorkMessage } from '../../functions/core/types.js';
@@ -120,6 +121,36 @@ describe('Exactly-once chunk processing', () => {
 
     await processChunk(deps, message);
     expect(await outcome(message, workspace)).toEqual(clean);
+  });
+
+  it('keeps what a delivery still running wrote after the dead-letter worker gave its chunk up', async () => {
+    const { workspace, message } = await readyImport('late');
+    // The late delivery has found every row due; before its first write, the chunk is given up.
+    let gaveUp: Promise<void> | null = null;
+    const late = {
+      ...deps,
+      people: new Proxy(deps.people, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver) as unknown;
+          if (property !== 'commitMany' || typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            gaveUp ??= deadLetter(deps, message);
+            await gaveUp;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      }),
+    };
+
+    await processChunk(late, message);
+
+    const after = await outcome(message, workspace);
+    // Rows and people agree with one clean run: each row's outcome stands over its `unprocessed`.
+    expect(after.rows).toEqual(clean.rows);
+    expect(after.people).toEqual(clean.people);
+    expect(after.identities).toEqual(clean.identities);
+    // The chunk was counted once, as the dead-letter worker counted it (a limit in the README).
+    expect(after.counters).toMatchObject({ processed: ROWS + 1, unprocessed: ROWS + 1 });
   });
 });
 
