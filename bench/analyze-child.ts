@@ -4,7 +4,7 @@
  * is this file built by esbuild (bench/runtime-client.ts). Prints JSON.
  */
 import { createAwsClients } from '../functions/adapters/aws-clients.js';
-import { consumed } from '../functions/adapters/capacity-meter.js';
+import { consumed, trackKeys } from '../functions/adapters/capacity-meter.js';
 import { createStores } from '../functions/adapters/stores.js';
 import { systemClock } from '../functions/adapters/system.js';
 import { loadConfig } from '../functions/config.js';
@@ -12,6 +12,9 @@ import { analyzeImport } from '../functions/core/analyze.js';
 
 const [tenant, importId, partsJson] = process.argv.slice(2);
 if (!tenant || !importId) throw new Error('usage: analyze-child.ts <tenant> <importId> [parts JSON]');
+// Only the totals are reported: keys tracked one by one would count in the analysis's peak memory
+// (a 1M-row dry run's review touches millions of keys; the meter keeps up to 300,000).
+trackKeys(0);
 const config = loadConfig();
 const clients = createAwsClients(config);
 const stores = createStores(config, clients);

@@ -28,7 +28,15 @@ export interface KeyLoad {
 
 const loads = new Map<string, KeyLoad>();
 /** Keys tracked at most; beyond, new keys are summed under one "(untracked)" key per target. */
-const TRACKED_KEYS = 300_000;
+let trackedKeys = 300_000;
+
+/**
+ * Sets how many keys the meter tracks one by one (0: totals only). A process that needs only the
+ * totals keeps its memory its own: 300,000 tracked keys take a few hundred megabytes.
+ */
+export function trackKeys(limit: number): void {
+  trackedKeys = limit;
+}
 
 /** Time spent in each worker's invocations (for Lambda GB-seconds). */
 const invocations = new Map<string, { count: number; ms: number }>();
@@ -62,7 +70,7 @@ function charge(charges: KeyCharge[], kind: 'read' | 'write'): void {
     consumed[kind] += units;
     let id = `${target}\u0000${key}`;
     let load = loads.get(id);
-    if (!load && loads.size >= TRACKED_KEYS) {
+    if (!load && loads.size >= trackedKeys) {
       id = `${target}\u0000(untracked)`;
       load = loads.get(id);
     }

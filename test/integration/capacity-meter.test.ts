@@ -3,7 +3,13 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { consumed, meterCapacity, transactionWriteUnits } from '../../functions/adapters/capacity-meter.js';
+import {
+  capacitySnapshot,
+  consumed,
+  meterCapacity,
+  trackKeys,
+  transactionWriteUnits,
+} from '../../functions/adapters/capacity-meter.js';
 import { keys } from '../../functions/adapters/keys.js';
 import { tables } from '../../functions/resources.js';
 import { itUnlessMoto } from '../helpers/endpoint.js';
@@ -79,5 +85,26 @@ describe('The capacity meter', () => {
     );
 
     expect(consumed.write - before).toBe(30);
+  });
+
+  it('tracks keys one by one, or only totals when told to (a process reporting totals keeps its memory)', async () => {
+    const metered = client();
+    meterCapacity(metered);
+    const send = (n: number) =>
+      DynamoDBDocumentClient.from(metered).send(new TransactWriteCommand({ TransactItems: createRow(n) }));
+    const tracked = () => capacitySnapshot().keys.filter((load) => load.key.includes(`meter-${run}-`));
+    capacitySnapshot(true);
+
+    await send(5);
+    expect(tracked()).toHaveLength(3); // the person and its two identity items
+    trackKeys(0);
+    try {
+      const before = consumed.write;
+      await send(6);
+      expect(consumed.write - before).toBe(10);
+      expect(tracked()).toHaveLength(3);
+    } finally {
+      trackKeys(300_000);
+    }
   });
 });
