@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { deadLetter } from '../../functions/core/dead-letter.js';
 import { identityKey } from '../../functions/core/identifiers.js';
+import type { PeopleStore } from '../../functions/core/ports.js';
 import { processChunk } from '../../functions/core/process-chunk.js';
 import type { WorkMessage } from '../../functions/core/types.js';
 import { storesCrashingAt } from '../helpers/crashing-dynamo.js';
@@ -47,6 +48,26 @@ async function readyImport(
   // Start the process action in the store only: no message is queued, so only this test applies the chunk.
   const [message] = await startProcessInStore(deps.imports, item.id as string, `test_${label}`);
   return { workspace, message: message as WorkMessage };
+}
+
+/** The people store, whose first call of `method` (from any delivery using it) waits on `first` to finish. */
+function beforeFirst(
+  people: PeopleStore,
+  method: keyof PeopleStore,
+  first: () => Promise<void>,
+): PeopleStore {
+  let started: Promise<void> | null = null;
+  return new Proxy(people, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (property !== method || typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        started ??= first();
+        await started;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }
 
 /** What a run leaves: the import's status and counters, every row's outcome, and the people. */
@@ -126,21 +147,7 @@ describe('Exactly-once chunk processing', () => {
   it('keeps what a delivery still running wrote after the dead-letter worker gave its chunk up', async () => {
     const { workspace, message } = await readyImport('late');
     // The late delivery has found every row due; before its first write, the chunk is given up.
-    let gaveUp: Promise<void> | null = null;
-    const late = {
-      ...deps,
-      people: new Proxy(deps.people, {
-        get(target, property, receiver) {
-          const value = Reflect.get(target, property, receiver) as unknown;
-          if (property !== 'commitMany' || typeof value !== 'function') return value;
-          return async (...args: unknown[]) => {
-            gaveUp ??= deadLetter(deps, message);
-            await gaveUp;
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        },
-      }),
-    };
+    const late = { ...deps, people: beforeFirst(deps.people, 'commitMany', () => deadLetter(deps, message)) };
 
     await processChunk(late, message);
 
@@ -174,21 +181,11 @@ describe('A delivery that lags behind a twin', () => {
     const atLookup = new Promise<void>((resolve) => {
       arrived = resolve;
     });
-    let seen = 0;
     const lagging = {
       ...deps,
-      people: new Proxy(deps.people, {
-        get(target, property, receiver) {
-          const value = Reflect.get(target, property, receiver) as unknown;
-          if (property !== 'owners' || typeof value !== 'function') return value;
-          return async (...args: unknown[]) => {
-            if (seen++ === 0) {
-              arrived();
-              await released; // the twin runs the whole chunk meanwhile
-            }
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        },
+      people: beforeFirst(deps.people, 'owners', async () => {
+        arrived();
+        await released; // the twin runs the whole chunk meanwhile
       }),
     };
     const second = processChunk(lagging, message);
