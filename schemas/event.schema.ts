@@ -7,6 +7,18 @@ import {
   ROW_OUTCOMES,
 } from '../functions/core/types.js';
 
+/** A review's counts as JSON Schema properties, each with `each`: the predicted ones may be null. */
+export const reviewCountProperties = (each: Record<string, unknown> = {}) =>
+  Object.fromEntries(
+    REVIEW_KEYS.map((name) => [
+      name,
+      {
+        type: (REVIEW_PREDICTED_KEYS as readonly string[]).includes(name) ? ['integer', 'null'] : 'integer',
+        ...each,
+      },
+    ]),
+  );
+
 /**
  * The events Intake publishes (EventBridge `detail`, and the body of every webhook request): one
  * schema for all, `type` telling which. No row contents and no personal data: ids, statuses and
@@ -67,17 +79,7 @@ export const eventSchema = {
           type: ['object', 'null'],
           description:
             "Once analyzed, the review's counts: the predicted ones are null for an import created without dry_run (only a dry run's analysis predicts outcomes)",
-          properties: Object.fromEntries(
-            REVIEW_KEYS.map((name) => [
-              name,
-              {
-                type: (REVIEW_PREDICTED_KEYS as readonly string[]).includes(name)
-                  ? ['integer', 'null']
-                  : 'integer',
-                minimum: 0,
-              },
-            ]),
-          ),
+          properties: reviewCountProperties({ minimum: 0 }),
         },
         error: {
           type: ['object', 'null'],

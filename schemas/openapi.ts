@@ -1,14 +1,9 @@
 import { FIELD_TYPES } from '../functions/core/fields.js';
 import { limits } from '../functions/core/limits.js';
-import {
-  IMPORT_STATUSES,
-  REVIEW_KEYS,
-  REVIEW_PREDICTED_KEYS,
-  ROW_OUTCOMES,
-} from '../functions/core/types.js';
+import { IMPORT_STATUSES, ROW_OUTCOMES } from '../functions/core/types.js';
 import { contactCreateSchema } from '../functions/surfaces/mpdx/schema.js';
 import { webadmitProgramSchema } from '../functions/surfaces/webadmit/schema.js';
-import { eventSchema } from './event.schema.js';
+import { eventSchema, reviewCountProperties } from './event.schema.js';
 import { fieldCreateSchema } from './field-create.schema.js';
 import {
   actionCreateSchema,
@@ -82,16 +77,7 @@ const importSchema = {
       type: ['object', 'null'],
       description:
         "Once analyzed: `rows`, `invalid` and `superseded` (found in the rows themselves), and the predicted outcomes (each row planned against the current people). Only a dry run's analysis predicts: an import created without `dry_run` is processed at once, so its predicted counts are null (its `counters` tell what it did)",
-      properties: Object.fromEntries(
-        REVIEW_KEYS.map((name) => [
-          name,
-          {
-            type: (REVIEW_PREDICTED_KEYS as readonly string[]).includes(name)
-              ? ['integer', 'null']
-              : 'integer',
-          },
-        ]),
-      ),
+      properties: reviewCountProperties(),
     },
     error: {
       type: ['object', 'null'],

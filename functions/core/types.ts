@@ -231,19 +231,14 @@ export const REVIEW_KEYS = [
 ] as const;
 export type ReviewKey = (typeof REVIEW_KEYS)[number];
 
-/** The review's counts that need the people looked up: null where the analysis did not predict. */
-export const REVIEW_PREDICTED_KEYS = [
-  'created',
-  'updated',
-  'unchanged',
-  'merged',
-  'deleted',
-  'skipped',
-  'ambiguous',
-  'conflict',
-  'unmatched_deletions',
-] as const satisfies readonly ReviewKey[];
-type PredictedKey = (typeof REVIEW_PREDICTED_KEYS)[number];
+/** The review's counts found in the rows themselves, whether or not the analysis predicts. */
+const REVIEW_ROW_KEYS = ['rows', 'invalid', 'superseded'] as const satisfies readonly ReviewKey[];
+type PredictedKey = Exclude<ReviewKey, (typeof REVIEW_ROW_KEYS)[number]>;
+
+/** The review's counts that need the people looked up (all the others): null where the analysis did not predict. */
+export const REVIEW_PREDICTED_KEYS: readonly PredictedKey[] = REVIEW_KEYS.filter(
+  (key): key is PredictedKey => !(REVIEW_ROW_KEYS as readonly string[]).includes(key),
+);
 
 /** Every count of a review, predicted or not. */
 export type ReviewCounts = Record<ReviewKey, number>;
